@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from './error-codes.js';
+import { protocolPackr } from './envelope.js';
+
+/**
+ * The reply to every command, msgpack-encoded. Success:
+ *   { ok: true, revision: int, events: string[], duplicate?: true }
+ * `revision` is the actor stream's revision after the command (-1: still empty);
+ * `events` are the domain types the command appended (empty when it changed nothing);
+ * `duplicate` marks the answer to a commandId the actor had already applied.
+ * Failure:
+ *   { ok: false, error: { code: ErrorCode, message: string } }
+ */
+export type CommandReply =
+  | {
+      readonly ok: true;
+      readonly revision: number;
+      readonly events: readonly string[];
+      readonly duplicate?: true;
+    }
+  | { readonly ok: false; readonly error: { readonly code: ErrorCode; readonly message: string } };
+
+export const success = (revision: bigint, events: readonly string[], duplicate = false): CommandReply =>
+  duplicate ? { ok: true, revision: Number(revision), events, duplicate: true } : { ok: true, revision: Number(revision), events };
+
+export const failure = (code: ErrorCode, message: string): CommandReply => ({ ok: false, error: { code, message } });
+
+export const encodeReply = (reply: CommandReply): Uint8Array => protocolPackr.pack(reply);
+
+const ReplySchema = z.union([
+  z.object({
+    ok: z.literal(true),
+    revision: z.number().int(),
+    events: z.array(z.string()),
+    duplicate: z.literal(true).optional(),
+  }),
+  z.object({ ok: z.literal(false), error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }) }),
+]);
+
+/** For clients: a reply that does not parse is reported as INTERNAL, never thrown. */
+export const decodeReply = (bytes: Uint8Array): CommandReply => {
+  try {
+    const parsed = ReplySchema.safeParse(protocolPackr.unpack(bytes));
+    if (parsed.success) return parsed.data;
+    return failure('INTERNAL', `unreadable reply: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  } catch (error) {
+    return failure('INTERNAL', `unreadable reply: ${error instanceof Error ? error.message : String(error)}`);
+  }
+};

@@ -1,0 +1,47 @@
+import type { Issuer } from './issuer.js';
+
+/**
+ * Command subjects: `mmo.cmd.<issuerKind>.<issuerId>.<category>.<actorId>.<command>`,
+ * e.g. `mmo.cmd.player.p42.item.sword-7.transfer`. The issuer comes first so one NATS
+ * permission (`mmo.cmd.player.p42.>`) confines a player's credentials to its own
+ * commands; a game server's credentials are allowed `mmo.cmd.>`.
+ */
+export const COMMAND_SUBJECT_ROOT = 'mmo.cmd';
+
+/** Ids and names inside subjects: no dots, spaces or wildcards, bounded length. */
+export const SUBJECT_TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+const NAME_TOKEN = /^[a-z][a-zA-Z0-9]{0,31}$/;
+
+export interface CommandAddress {
+  readonly issuer: Issuer;
+  readonly category: string;
+  readonly actorId: string;
+  readonly command: string;
+}
+
+export const isSubjectToken = (value: string): boolean => SUBJECT_TOKEN.test(value);
+
+export const commandSubject = (address: CommandAddress): string =>
+  `${COMMAND_SUBJECT_ROOT}.${address.issuer.kind}.${address.issuer.id}.${address.category}.${address.actorId}.${address.command}`;
+
+/** What a host subscribes to for one actor category (all issuers, actors and commands). */
+export const categorySubscription = (category: string): string => `${COMMAND_SUBJECT_ROOT}.*.*.${category}.*.*`;
+
+export type SubjectProblem = { readonly problem: string };
+
+/** Parses and validates every token; the answer is an address or the reason it is not one. */
+export const parseCommandSubject = (subject: string): CommandAddress | SubjectProblem => {
+  const tokens = subject.split('.');
+  if (tokens.length !== 7 || `${tokens[0]}.${tokens[1]}` !== COMMAND_SUBJECT_ROOT) {
+    return { problem: `subject must be ${COMMAND_SUBJECT_ROOT}.<issuerKind>.<issuerId>.<category>.<actorId>.<command>` };
+  }
+  const [, , kind = '', issuerId = '', category = '', actorId = '', command = ''] = tokens;
+  if (kind !== 'player' && kind !== 'server') return { problem: `issuer kind must be player or server, got ${kind}` };
+  if (!SUBJECT_TOKEN.test(issuerId)) return { problem: 'issuer id must match [A-Za-z0-9_-]{1,64}' };
+  if (!NAME_TOKEN.test(category)) return { problem: 'category must match [a-z][a-zA-Z0-9]{0,31}' };
+  if (!SUBJECT_TOKEN.test(actorId)) return { problem: 'actor id must match [A-Za-z0-9_-]{1,64}' };
+  if (!NAME_TOKEN.test(command)) return { problem: 'command must match [a-z][a-zA-Z0-9]{0,31}' };
+  return { issuer: { kind, id: issuerId }, category, actorId, command };
+};
+
+export const isSubjectProblem = (value: CommandAddress | SubjectProblem): value is SubjectProblem => 'problem' in value;
