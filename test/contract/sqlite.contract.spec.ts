@@ -4,14 +4,17 @@ import { join } from 'node:path';
 import { openSqliteEventStore } from '../../infra/eventstore/sqlite/index.js';
 import { describeEventStoreContract } from './event-store.contract.js';
 
-describeEventStoreContract('sqlite', async () => {
-  const folder = await mkdtemp(join(tmpdir(), 'shardkeep-sqlite-contract-'));
-  const store = openSqliteEventStore({ path: join(folder, 'events.db') });
-  return {
-    store,
-    dispose: async () => {
-      await store.close();
-      await rm(folder, { recursive: true, force: true });
-    },
-  };
-});
+// Group commit changes how appends reach the disk, never what they mean: both modes pass.
+for (const groupCommit of [true, false]) {
+  describeEventStoreContract(`sqlite (group commit ${groupCommit ? 'on' : 'off'})`, async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'shardkeep-sqlite-contract-'));
+    const store = openSqliteEventStore({ path: join(folder, 'events.db'), groupCommit });
+    return {
+      store,
+      dispose: async () => {
+        await store.close();
+        await rm(folder, { recursive: true, force: true });
+      },
+    };
+  });
+}

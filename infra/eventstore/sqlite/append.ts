@@ -1,7 +1,6 @@
 import {
   ConcurrencyError,
   StoreRequestError,
-  StoreUnavailableError,
   satisfiesExpectedRevision,
   type ActualRevision,
   type AppendResult,
@@ -11,18 +10,42 @@ import {
 } from '../../../events/store/index.js';
 import { findIdempotentRetry } from '../shared/idempotent-retry.js';
 import { validateAppend } from '../shared/validate.js';
-import type { SqliteDatabase } from './database.js';
 import { positionAt } from './rows.js';
 import type { Statements } from './statements.js';
 
-type Append = (stream: string, events: readonly ProposedEvent[], expected: ExpectedRevision) => AppendResult;
+export interface AppendRequest {
+  readonly stream: string;
+  readonly events: readonly ProposedEvent[];
+  readonly expectedRevision: ExpectedRevision;
+}
+
+/** What no state of the store could accept: refused before the append is queued. */
+export const validateRequest = ({ stream, events, expectedRevision }: AppendRequest): void => {
+  validateAppend(stream, events);
+  if (typeof expectedRevision === 'bigint' && expectedRevision < 0n) {
+    throw new StoreRequestError(`expected revision ${expectedRevision.toString()} is negative`);
+  }
+};
+
+export interface AppendLogic {
+  /**
+   * Decides and writes one append. Runs inside the caller's write transaction (so the
+   * check and the write see the same stream) and under a savepoint of its own: whatever
+   * it throws, the caller rolls back to that savepoint before asking `explain`.
+   */
+  decide(request: AppendRequest): AppendResult;
+  /**
+   * The port's error for a failed `decide`, read after the rollback; `undefined` when the
+   * store itself failed (I/O, disk full, …) rather than the request.
+   */
+  explain(error: unknown, request: AppendRequest): ConcurrencyError | StoreRequestError | undefined;
+}
 
 /**
- * EventStoreDB's append decision, in one IMMEDIATE transaction so the check and the
- * write see the same stream. The hot path, an exact expectation that names the stream's
- * head, looks up no ids: the UNIQUE index on ids guards them. Every other case asks the
- * shared retry rule (`findIdempotentRetry`) first, so a retried append returns its
- * original result and writes nothing, and a partial match is a ConcurrencyError.
+ * EventStoreDB's append decision. The hot path, an exact expectation that names the
+ * stream's head, looks up no ids: the UNIQUE index on ids guards them. Every other case
+ * asks the shared retry rule (`findIdempotentRetry`) first, so a retried append returns
+ * its original result and writes nothing, and a partial match is a ConcurrencyError.
  *
  * Ids are unique across the store, whereas EventStoreDB only remembers recent ones in a
  * cache and would store a second copy: an id already stored (in any stream) where the
@@ -30,7 +53,7 @@ type Append = (stream: string, events: readonly ProposedEvent[], expected: Expec
  * StoreRequestError. Reusing an id is a caller bug that no reload-and-retry can mend,
  * so it must not look like a concurrency conflict.
  */
-export const createAppend = (db: SqliteDatabase, statements: Statements): Append => {
+export const createAppendLogic = (statements: Statements): AppendLogic => {
   const { lastOfStream, eventById, head, insert } = statements;
 
   // Ids are stored lower-case: EventStoreDB's ids are GUIDs, which ignore case.
@@ -51,7 +74,7 @@ export const createAppend = (db: SqliteDatabase, statements: Statements): Append
     return { nextExpectedRevision: revision, position: positionAt(position) };
   };
 
-  const decide: Append = (stream, events, expected) => {
+  const decide = ({ stream, events, expectedRevision: expected }: AppendRequest): AppendResult => {
     const last = lastOfStream.get(stream);
     const actual: ActualRevision = last === undefined ? 'no_stream' : last.revision;
     const exact = typeof expected === 'bigint' || expected === 'no_stream';
@@ -69,9 +92,7 @@ export const createAppend = (db: SqliteDatabase, statements: Statements): Append
     return { nextExpectedRevision: last?.revision ?? -1n, position: positionAt(position) };
   };
 
-  const transaction = db.transaction(decide);
-
-  /** Names the reused id; read after the rollback. */
+  /** Names the reused id; only meaningful once this append's own inserts are rolled back. */
   const duplicateIdError = (events: readonly ProposedEvent[], cause: unknown): StoreRequestError => {
     for (const event of events) {
       const owner = findById(event.id);
@@ -85,21 +106,13 @@ export const createAppend = (db: SqliteDatabase, statements: Statements): Append
     return new StoreRequestError('an event id of this append is already stored', { cause });
   };
 
-  return (stream, events, expected) => {
-    validateAppend(stream, events);
-    if (typeof expected === 'bigint' && expected < 0n) {
-      throw new StoreRequestError(`expected revision ${expected.toString()} is negative`);
-    }
-    try {
-      // IMMEDIATE takes the write lock before the check, so no other process can slip in
-      // between, and waits out (busy timeout) a writer that holds it.
-      return transaction.immediate(stream, events, expected);
-    } catch (error) {
-      if (error instanceof ConcurrencyError) throw error;
-      if (sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE') throw duplicateIdError(events, error);
-      throw new StoreUnavailableError(`append to ${stream} failed`, { cause: error });
-    }
+  const explain: AppendLogic['explain'] = (error, { events }) => {
+    if (error instanceof ConcurrencyError || error instanceof StoreRequestError) return error;
+    if (sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE') return duplicateIdError(events, error);
+    return undefined;
   };
+
+  return { decide, explain };
 };
 
 const sqliteCode = (error: unknown): string | undefined =>

@@ -32,6 +32,7 @@ const SCHEMA = `
 export interface DatabaseOptions {
   readonly synchronous: 'full' | 'normal';
   readonly readonly: boolean;
+  readonly busyTimeoutMs: number;
 }
 
 /** Opens (and for writers, creates) the store's file with the pragmas durability depends on. */
@@ -39,8 +40,12 @@ export const openDatabase = (file: string, options: DatabaseOptions): SqliteData
   let db: SqliteDatabase;
   try {
     if (!options.readonly) mkdirSync(dirname(file), { recursive: true });
-    // The 5 s busy timeout covers a second writer process holding the write lock.
-    db = new Database(file, { readonly: options.readonly, fileMustExist: options.readonly, timeout: 5_000 });
+    // The busy timeout covers a second writer process holding the write lock.
+    db = new Database(file, {
+      readonly: options.readonly,
+      fileMustExist: options.readonly,
+      timeout: options.busyTimeoutMs,
+    });
   } catch (cause) {
     throw new StoreUnavailableError(`cannot open sqlite event store ${file}`, { cause });
   }

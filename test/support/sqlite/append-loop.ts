@@ -3,10 +3,11 @@
  * few streams, each with the exact expected revision, and prints one `ack` line per
  * append only after the store acknowledged it. Runs until `--count` appends or until
  * killed. Every event's metadata names its batch and its place in it, so a reader can
- * check that each append landed whole or not at all.
+ * check that each append landed whole or not at all. With `--writers N`, N loops append
+ * concurrently (the streams dealt out among them), so group commit batches them.
  *
  *   node --import tsx test/support/sqlite/append-loop.ts <file> [--count N] [--streams N]
- *        [--prefix P] [--delay-ms N] [--synchronous full|normal]
+ *        [--writers N] [--prefix P] [--delay-ms N] [--synchronous full|normal] [--no-group-commit]
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,6 +35,8 @@ const { positionals, values } = parseArgs({
   options: {
     count: { type: 'string', default: String(Number.MAX_SAFE_INTEGER) },
     streams: { type: 'string', default: '4' },
+    writers: { type: 'string', default: '1' },
+    'no-group-commit': { type: 'boolean', default: false },
     prefix: { type: 'string', default: 'loop' },
     'delay-ms': { type: 'string', default: '0' },
     synchronous: { type: 'string', default: 'full' },
@@ -46,7 +49,9 @@ const delayMs = Number(values['delay-ms']);
 const synchronous = values.synchronous === 'normal' ? 'normal' : 'full';
 const streams = Array.from({ length: Number(values.streams) }, (_, index) => `${values.prefix}-${index}`);
 
-const store = openSqliteEventStore({ path: file, synchronous });
+const writers = Math.max(1, Math.min(Number(values.writers), streams.length));
+
+const store = openSqliteEventStore({ path: file, synchronous, groupCommit: !values['no-group-commit'] });
 const encoder = new TextEncoder();
 
 // A restarted writer picks up where the file stands, as an actor host would after a crash.
@@ -58,30 +63,38 @@ for (const stream of streams) {
 }
 process.stdout.write('ready\n');
 
-for (let appended = 0; appended < count; appended += 1) {
-  const stream = streams[appended % streams.length] ?? 'loop-0';
-  const batch = `${process.pid}-${appended}`;
-  const size = 1 + Math.floor(Math.random() * 8);
-  const events = Array.from({ length: size }, (_, index) => {
-    const metadata: BatchMetadata = { batch, index, size };
-    return {
-      id: randomUUID(),
-      type: 'LoopAppended.v1',
-      data: encoder.encode(`{"n":${appended}}`),
-      metadata: encoder.encode(JSON.stringify(metadata)),
+let appended = 0;
+const writer = async (own: readonly string[]): Promise<void> => {
+  for (let turn = 0; appended < count; turn += 1) {
+    const stream = own[turn % own.length] ?? 'loop-0';
+    const number = appended;
+    appended += 1;
+    const batch = `${process.pid}-${number}`;
+    const size = 1 + Math.floor(Math.random() * 8);
+    const events = Array.from({ length: size }, (_, index) => {
+      const metadata: BatchMetadata = { batch, index, size };
+      return {
+        id: randomUUID(),
+        type: 'LoopAppended.v1',
+        data: encoder.encode(`{"n":${number}}`),
+        metadata: encoder.encode(JSON.stringify(metadata)),
+      };
+    });
+    const result = await store.append(stream, events, { expectedRevision: expected.get(stream) ?? 'no_stream' });
+    expected.set(stream, result.nextExpectedRevision);
+    const ack: AckLine = {
+      stream,
+      batch,
+      ids: events.map((event) => event.id),
+      nextExpectedRevision: result.nextExpectedRevision.toString(),
+      position: result.position.commit.toString(),
     };
-  });
-  const result = await store.append(stream, events, { expectedRevision: expected.get(stream) ?? 'no_stream' });
-  expected.set(stream, result.nextExpectedRevision);
-  const ack: AckLine = {
-    stream,
-    batch,
-    ids: events.map((event) => event.id),
-    nextExpectedRevision: result.nextExpectedRevision.toString(),
-    position: result.position.commit.toString(),
-  };
-  // Writes to a pipe are synchronous on Linux: once this returns, the parent can read the line.
-  process.stdout.write(`ack ${JSON.stringify(ack)}\n`);
-  if (delayMs > 0) await sleep(delayMs);
-}
+    // Writes to a pipe are synchronous on Linux: once this returns, the parent can read the line.
+    process.stdout.write(`ack ${JSON.stringify(ack)}\n`);
+    if (delayMs > 0) await sleep(delayMs);
+  }
+};
+await Promise.all(
+  Array.from({ length: writers }, (_, index) => writer(streams.filter((_, stream) => stream % writers === index))),
+);
 await store.close();
