@@ -72,11 +72,11 @@ export const benchEventStores = async (
     for (const scenario of SCENARIOS) {
       const appendsPerWriter = Math.max(1, Math.floor(options.appends / scenario.writers));
       const rate = await medianRate(options.repeats, async () => {
-        const { store, dispose } = await subject.open();
+        const opened = await subject.open();
         try {
-          return await timed(() => appendLoad(store, scenario, appendsPerWriter));
+          return await timed(() => appendLoad(opened.store, scenario, appendsPerWriter));
         } finally {
-          await dispose();
+          await opened.dispose();
         }
       });
       const label = `append ${scenario.eventsPerAppend} event${scenario.eventsPerAppend > 1 ? 's' : ''}, ${scenario.writers} writer${scenario.writers > 1 ? 's' : ''}`;
@@ -84,7 +84,8 @@ export const benchEventStores = async (
       report(`${subject.name.padEnd(14)} ${label.padEnd(30)} ${formatRate(rate).padStart(7)} appends/s`);
     }
 
-    const { store, dispose } = await subject.open();
+    const opened = await subject.open();
+    const store = opened.store;
     try {
       await fill(store, options.readEvents);
       const readAllRate = await medianRate(options.repeats, () =>
@@ -108,7 +109,7 @@ export const benchEventStores = async (
       figures.push({ store: subject.name, scenario: 'read streams of 100', eventsPerSecond: readStreamRate });
       report(`${subject.name.padEnd(14)} ${'read streams of 100'.padEnd(30)} ${formatRate(readStreamRate).padStart(7)} events/s`);
     } finally {
-      await dispose();
+      await opened.dispose();
     }
   }
   return figures;

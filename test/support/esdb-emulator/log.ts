@@ -188,13 +188,14 @@ export class EventLog {
   /** Resolves after the next write; rejects when `signal` aborts first. */
   nextWrite(signal: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
+      const abortError = (): Error => (signal.reason instanceof Error ? signal.reason : new Error('aborted'));
       if (signal.aborted) {
-        reject(signal.reason);
+        reject(abortError());
         return;
       }
       const onAbort = (): void => {
         this.#waiters.delete(wake);
-        reject(signal.reason);
+        reject(abortError());
       };
       const wake = (): void => {
         signal.removeEventListener('abort', onAbort);

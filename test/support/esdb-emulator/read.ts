@@ -11,7 +11,6 @@ import type { UuidForm } from './uuid.js';
 
 type ReadReq = StreamsModule.ReadReq;
 type ReadResp = StreamsModule.ReadResp;
-type Options = StreamsModule.ReadReq.Options;
 
 /** Streams/Read: stream and `$all` reads, and the subscriptions that share the call. */
 export const readHandler =
