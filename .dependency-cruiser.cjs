@@ -51,6 +51,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|dist|coverage|data)/' },
+    includeOnly: '^(actors|events|projections|infra|scripts|test)/',
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { extensions: ['.ts', '.js'] },
