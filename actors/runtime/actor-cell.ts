@@ -1,0 +1,148 @@
+import type { DomainEvent, EventMetadata } from '../../events/catalog/index.js';
+import type { ProposedEvent } from '../../events/store/index.js';
+import type { ActorType } from './actor-definition.js';
+import { createAppliedCommands, type AppliedCommands } from './applied-commands.js';
+import type { Command, DecisionContext } from './decider.js';
+import type { CommandReply } from './protocol/reply.js';
+import type { Issuer } from './protocol/issuer.js';
+
+/** A validated command waiting in an actor's mailbox. */
+export interface PendingCommand {
+  readonly command: Command;
+  readonly commandId: string;
+  readonly issuer: Issuer;
+  readonly correlationId: string;
+  readonly causationId?: string;
+  readonly traceparent?: string;
+  readonly tracestate?: string;
+  readonly receivedAt: Date;
+  readonly reply: (reply: CommandReply) => void;
+}
+
+/**
+ * One resident actor: its state as of `revision`, its mailbox, and the commands it has
+ * applied. Only the host's drain loop touches it, one batch at a time.
+ */
+export interface ActorCell {
+  readonly type: ActorType;
+  readonly id: string;
+  readonly stream: string;
+  state: unknown;
+  /** Revision of the last event folded into `state`; -1n for an empty stream. */
+  revision: bigint;
+  applied: AppliedCommands;
+  /** Revision of the last snapshot written or loaded; -1n for none. */
+  snapshotRevision: bigint;
+  loaded: boolean;
+  readonly mailbox: PendingCommand[];
+  draining: boolean;
+}
+
+export const createCell = (type: ActorType, id: string, idempotencyWindow: number): ActorCell => ({
+  type,
+  id,
+  stream: `${type.category}-${id}`,
+  state: type.initialState(),
+  revision: -1n,
+  applied: createAppliedCommands(idempotencyWindow),
+  snapshotRevision: -1n,
+  loaded: false,
+  mailbox: [],
+  draining: false,
+});
+
+/** The outcome of deciding one pending command inside a batch. */
+export type BatchOutcome =
+  | { readonly kind: 'decided'; readonly eventTypes: readonly string[]; readonly lastIndex: number }
+  | { readonly kind: 'duplicate'; readonly revision: bigint; readonly eventTypes: readonly string[] }
+  | { readonly kind: 'repeat'; readonly of: number }
+  | { readonly kind: 'rejected'; readonly reply: CommandReply };
+
+export interface DecidedBatch {
+  readonly state: unknown;
+  readonly events: readonly ProposedEvent[];
+  readonly eventTypes: readonly string[];
+  readonly outcomes: readonly BatchOutcome[];
+  readonly commandIds: readonly string[];
+}
+
+/**
+ * Decides every pending command against the state its predecessors in the batch
+ * produced. Pure apart from the ids and entropy it is handed.
+ */
+export const decideBatch = (
+  cell: ActorCell,
+  batch: readonly PendingCommand[],
+  newEventId: () => string,
+  entropy: () => Uint8Array,
+): DecidedBatch => {
+  let state = cell.state;
+  const events: ProposedEvent[] = [];
+  const eventTypes: string[] = [];
+  const commandIds: string[] = [];
+  const outcomes: BatchOutcome[] = [];
+  const firstInBatch = new Map<string, number>();
+
+  batch.forEach((pending, index) => {
+    const applied = cell.applied.get(pending.commandId);
+    if (applied !== undefined) {
+      outcomes.push({ kind: 'duplicate', revision: applied.revision, eventTypes: applied.events });
+      return;
+    }
+    const earlier = firstInBatch.get(pending.commandId);
+    if (earlier !== undefined) {
+      outcomes.push({ kind: 'repeat', of: earlier });
+      return;
+    }
+    firstInBatch.set(pending.commandId, index);
+
+    let entropyBytes: Uint8Array | undefined;
+    const context: DecisionContext = {
+      actorId: cell.id,
+      commandId: pending.commandId,
+      issuer: pending.issuer,
+      now: pending.receivedAt,
+      get entropy() {
+        entropyBytes ??= entropy();
+        return entropyBytes;
+      },
+    };
+    const decision = cell.type.decide(pending.command, state, context);
+    if (!decision.ok) {
+      outcomes.push({ kind: 'rejected', reply: { ok: false, error: decision.rejection } });
+      return;
+    }
+    const types: string[] = [];
+    for (const event of decision.events) {
+      state = cell.type.evolve(state, event);
+      events.push(cell.type.events.encode(event, metadataFor(pending, newEventId())));
+      eventTypes.push(event.type);
+      commandIds.push(pending.commandId);
+      types.push(event.type);
+    }
+    outcomes.push({ kind: 'decided', eventTypes: types, lastIndex: events.length - 1 });
+  });
+
+  return { state, events, eventTypes, outcomes, commandIds };
+};
+
+const metadataFor = (pending: PendingCommand, eventId: string): EventMetadata => {
+  const metadata: { -readonly [K in keyof EventMetadata]: EventMetadata[K] } = {
+    eventId,
+    commandId: pending.commandId,
+    correlationId: pending.correlationId,
+    causationId: pending.causationId ?? pending.commandId,
+    occurredAt: pending.receivedAt,
+    issuer: `${pending.issuer.kind}:${pending.issuer.id}`,
+  };
+  if (pending.traceparent !== undefined) metadata.traceparent = pending.traceparent;
+  if (pending.tracestate !== undefined) metadata.tracestate = pending.tracestate;
+  return metadata;
+};
+
+/** Folds one event read from the stream into the cell, remembering its command. */
+export const foldRecorded = (cell: ActorCell, event: DomainEvent, revision: bigint, commandId: string | undefined): void => {
+  cell.state = cell.type.evolve(cell.state, event);
+  cell.revision = revision;
+  if (commandId !== undefined) cell.applied.record(commandId, revision, event.type);
+};

@@ -1,0 +1,336 @@
+import { randomFillSync, randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { isConcurrencyError, type EventStore } from '../../events/store/index.js';
+import type { ActorType } from './actor-definition.js';
+import { createCell, decideBatch, foldRecorded, type ActorCell, type DecidedBatch, type PendingCommand } from './actor-cell.js';
+import { createAppliedCommands } from './applied-commands.js';
+import type { IncomingRequest, RequestBus, Serving } from './bus.js';
+import { DEFAULT_HOST_LIMITS, type HostLimits } from './host-options.js';
+import { decodeCommandEnvelope, describeIssues } from './protocol/envelope.js';
+import type { ErrorCode } from './protocol/error-codes.js';
+import { encodeReply, failure, success, type CommandReply } from './protocol/reply.js';
+import { categorySubscription, isSubjectProblem, parseCommandSubject } from './protocol/subjects.js';
+import type { SnapshotStore } from './snapshots.js';
+
+export interface ActorHostOptions {
+  readonly bus: RequestBus;
+  readonly store: EventStore;
+  readonly actors: readonly ActorType[];
+  readonly snapshots?: SnapshotStore;
+  readonly limits?: Partial<HostLimits>;
+  /** Hosts in one queue group share the commands; default `shardkeep-hosts`. */
+  readonly queueGroup?: string;
+  readonly clock?: () => Date;
+  /** Failures no caller sees (snapshot writes, activation errors): for logs and metrics. */
+  readonly onError?: (error: unknown, context: string) => void;
+}
+
+export interface HostStats {
+  readonly inFlight: number;
+  readonly residentActors: number;
+  readonly commands: number;
+  readonly appends: number;
+  readonly eventsAppended: number;
+  readonly conflicts: number;
+  readonly activations: number;
+  readonly passivations: number;
+  readonly overloaded: number;
+  readonly snapshotsWritten: number;
+}
+
+export interface ActorHost {
+  start(): Promise<void>;
+  /** Stops taking commands, answers every accepted one, then returns. */
+  stop(): Promise<void>;
+  stats(): HostStats;
+}
+
+const ENTROPY_POOL_BYTES = 4096;
+
+export const createActorHost = (options: ActorHostOptions): ActorHost => {
+  const limits: HostLimits = { ...DEFAULT_HOST_LIMITS, ...options.limits };
+  const { bus, store, snapshots } = options;
+  const clock = options.clock ?? (() => new Date());
+  const onError = options.onError ?? (() => undefined);
+  const types = new Map(options.actors.map((type) => [type.category, type]));
+  const counters = { commands: 0, appends: 0, eventsAppended: 0, conflicts: 0, activations: 0, passivations: 0, overloaded: 0, snapshotsWritten: 0 };
+  let inFlight = 0;
+  let stopping = false;
+  let whenIdle: (() => void) | undefined;
+  const servings: Serving[] = [];
+  let sweeper: NodeJS.Timeout | undefined;
+
+  // Cells evicted while they still had work: they finish it, then are dropped.
+  const evictedBusy = new Map<string, ActorCell>();
+  const resident = new LRUCache<string, ActorCell>({
+    max: limits.maxResidentActors,
+    ttl: limits.idleMs,
+    updateAgeOnGet: true,
+    dispose: (cell, key) => {
+      if (cell.draining || cell.mailbox.length > 0) evictedBusy.set(key, cell);
+      else counters.passivations += 1;
+    },
+  });
+
+  let entropyPool = Buffer.alloc(0);
+  const entropy = (): Uint8Array => {
+    if (entropyPool.length < 32) entropyPool = randomFillSync(Buffer.alloc(ENTROPY_POOL_BYTES));
+    const bytes = Uint8Array.prototype.slice.call(entropyPool, 0, 32);
+    entropyPool = entropyPool.subarray(32);
+    return bytes;
+  };
+
+  const finish = (reply: (bytes: Uint8Array) => void) => (answer: CommandReply): void => {
+    inFlight -= 1;
+    reply(encodeReply(answer));
+    if (inFlight === 0) whenIdle?.();
+  };
+
+  const refuse = (request: IncomingRequest, code: ErrorCode, message: string): void => {
+    request.respond(encodeReply(failure(code, message)));
+  };
+
+  const receive = (request: IncomingRequest): void => {
+    const address = parseCommandSubject(request.subject);
+    if (isSubjectProblem(address)) return refuse(request, 'VALIDATION', address.problem);
+    const type = types.get(address.category);
+    if (type === undefined) return refuse(request, 'NOT_FOUND', `no actor category ${address.category}`);
+    const spec = type.commands[address.command];
+    if (spec === undefined) return refuse(request, 'NOT_FOUND', `${address.category} has no command ${address.command}`);
+    if (spec.issuers !== undefined && !spec.issuers.includes(address.issuer.kind)) {
+      return refuse(request, 'UNAUTHORIZED', `${address.command} may not be issued by a ${address.issuer.kind}`);
+    }
+    if (stopping) return refuse(request, 'UNAVAILABLE', 'host is shutting down');
+    if (inFlight >= limits.maxInFlight) {
+      counters.overloaded += 1;
+      return refuse(request, 'OVERLOADED', `host has ${inFlight} commands in flight`);
+    }
+    const envelope = decodeCommandEnvelope(request.payload, { maxBytes: limits.maxRequestBytes });
+    if (!envelope.ok) return refuse(request, 'VALIDATION', envelope.problem);
+    const data = spec.schema.safeParse(envelope.value.data);
+    if (!data.success) return refuse(request, 'VALIDATION', describeIssues(data.error));
+
+    inFlight += 1;
+    counters.commands += 1;
+    const pending: PendingCommand = {
+      command: { type: address.command, data: data.data },
+      commandId: envelope.value.commandId,
+      issuer: address.issuer,
+      correlationId: envelope.value.correlationId ?? envelope.value.commandId,
+      ...(envelope.value.causationId === undefined ? {} : { causationId: envelope.value.causationId }),
+      ...optionalHeader('traceparent', request.header('traceparent')),
+      ...optionalHeader('tracestate', request.header('tracestate')),
+      receivedAt: clock(),
+      reply: finish((bytes) => request.respond(bytes)),
+    };
+    const cell = cellFor(type, address.actorId);
+    cell.mailbox.push(pending);
+    if (!cell.draining) void drain(cell);
+  };
+
+  const cellFor = (type: ActorType, id: string): ActorCell => {
+    const key = `${type.category}-${id}`;
+    const existing = resident.get(key) ?? evictedBusy.get(key);
+    if (existing !== undefined) return existing;
+    const cell = createCell(type, id, limits.idempotencyWindow);
+    resident.set(key, cell);
+    return cell;
+  };
+
+  const drain = async (cell: ActorCell): Promise<void> => {
+    cell.draining = true;
+    try {
+      while (cell.mailbox.length > 0) {
+        if (!cell.loaded) {
+          try {
+            await activate(cell);
+          } catch (error) {
+            onError(error, `activating ${cell.stream}`);
+            answerAll(cell.mailbox.splice(0), 'INTERNAL', `could not load ${cell.stream}; retry with the same commandId`);
+            return;
+          }
+        }
+        if (cell.type.batchWindowMs > 0) await delay(cell.type.batchWindowMs);
+        await processBatch(cell, cell.mailbox.splice(0, limits.maxBatch));
+      }
+    } finally {
+      cell.draining = false;
+      if (evictedBusy.get(cell.stream) === cell && cell.mailbox.length === 0) {
+        evictedBusy.delete(cell.stream);
+        counters.passivations += 1;
+      }
+    }
+  };
+
+  const activate = async (cell: ActorCell): Promise<void> => {
+    reset(cell);
+    const codec = cell.type.snapshot;
+    const snapshot = codec !== undefined && snapshots !== undefined ? await snapshots.load(cell.stream) : undefined;
+    if (snapshot !== undefined && codec !== undefined && snapshot.version === codec.version) {
+      try {
+        const state = codec.decode(snapshot.state);
+        cell.state = state;
+        cell.revision = snapshot.revision;
+        cell.snapshotRevision = snapshot.revision;
+        cell.applied = createAppliedCommands(limits.idempotencyWindow, snapshot.applied);
+      } catch (error) {
+        // A snapshot this code cannot read is rebuilt from events, never fatal.
+        onError(error, `ignoring unreadable snapshot of ${cell.stream}`);
+        reset(cell);
+      }
+    }
+    await catchUp(cell);
+    cell.loaded = true;
+    counters.activations += 1;
+  };
+
+  const reset = (cell: ActorCell): void => {
+    cell.state = cell.type.initialState();
+    cell.revision = -1n;
+    cell.snapshotRevision = -1n;
+    cell.applied = createAppliedCommands(limits.idempotencyWindow);
+    cell.loaded = false;
+  };
+
+  /** Folds what other writers appended since the cell last looked; returns how many events. */
+  const catchUp = async (cell: ActorCell): Promise<number> => {
+    let folded = 0;
+    for await (const stored of store.read(cell.stream, { from: cell.revision + 1n })) {
+      const recorded = cell.type.events.decode(stored);
+      foldRecorded(cell, recorded, stored.revision, recorded.metadata.commandId);
+      folded += 1;
+    }
+    return folded;
+  };
+
+  const processBatch = async (cell: ActorCell, batch: PendingCommand[]): Promise<void> => {
+    for (let attempt = 0; ; attempt += 1) {
+      const decided = decideBatch(cell, batch, randomUUID, entropy);
+      if (decided.events.length === 0) {
+        // Answering without an append: first make sure no other host moved the actor,
+        // or a retry that host applied could be answered with a stale rejection.
+        const anyRejected = decided.outcomes.some((outcome) => outcome.kind === 'rejected');
+        if (anyRejected && attempt === 0 && (await catchUpOrFail(cell, batch)) !== 0) continue;
+        return answer(batch, decided, cell.revision + 1n);
+      }
+      try {
+        const result = await store.append(cell.stream, decided.events, {
+          expectedRevision: cell.revision < 0n ? 'no_stream' : cell.revision,
+        });
+        const firstRevision = result.nextExpectedRevision - BigInt(decided.events.length) + 1n;
+        decided.commandIds.forEach((commandId, index) => {
+          cell.applied.record(commandId, firstRevision + BigInt(index), decided.eventTypes[index] ?? '');
+        });
+        cell.state = decided.state;
+        cell.revision = result.nextExpectedRevision;
+        counters.appends += 1;
+        counters.eventsAppended += decided.events.length;
+        answer(batch, decided, firstRevision);
+        maybeSnapshot(cell);
+        return;
+      } catch (error) {
+        if (isConcurrencyError(error)) {
+          counters.conflicts += 1;
+          if (attempt >= limits.maxConflictRetries) {
+            return answer(batch, decided, 0n, ['CONCURRENT_MODIFICATION', `${cell.stream} kept changing; retry with the same commandId`]);
+          }
+          if ((await catchUpOrFail(cell, batch)) === undefined) return;
+          await delay(limits.conflictBackoffMs * 2 ** attempt * (0.5 + Math.random()));
+          continue;
+        }
+        // The append may or may not have been written: reload before the next command,
+        // and let the caller retry with the same commandId (idempotent either way).
+        onError(error, `appending to ${cell.stream}`);
+        reset(cell);
+        return answer(batch, decided, 0n, ['INTERNAL', `event store failed for ${cell.stream}; retry with the same commandId`]);
+      }
+    }
+  };
+
+  const catchUpOrFail = async (cell: ActorCell, batch: PendingCommand[]): Promise<number | undefined> => {
+    try {
+      return await catchUp(cell);
+    } catch (error) {
+      onError(error, `reloading ${cell.stream}`);
+      reset(cell);
+      answerAll(batch, 'INTERNAL', `could not reload ${cell.stream}; retry with the same commandId`);
+      return undefined;
+    }
+  };
+
+  /**
+   * One reply per command. `failed` replaces the answer of every command that needed
+   * the append; rejections and duplicates keep theirs.
+   */
+  const answer = (
+    batch: readonly PendingCommand[],
+    decided: DecidedBatch,
+    firstRevision: bigint,
+    failed?: [ErrorCode, string],
+  ): void => {
+    const replies: CommandReply[] = [];
+    decided.outcomes.forEach((outcome, index) => {
+      let reply: CommandReply;
+      switch (outcome.kind) {
+        case 'decided':
+          reply = failed !== undefined && outcome.eventTypes.length > 0
+            ? failure(...failed)
+            : success(outcome.eventTypes.length > 0 ? firstRevision + BigInt(outcome.lastIndex) : firstRevision - 1n, outcome.eventTypes);
+          break;
+        case 'duplicate':
+          reply = success(outcome.revision, outcome.eventTypes, true);
+          break;
+        case 'repeat': {
+          const first = replies[outcome.of] ?? failure('INTERNAL', 'repeat of an unknown command');
+          reply = first.ok ? { ...first, duplicate: true } : first;
+          break;
+        }
+        case 'rejected':
+          reply = outcome.reply;
+          break;
+      }
+      replies.push(reply);
+      batch[index]?.reply(reply);
+    });
+  };
+
+  const answerAll = (batch: readonly PendingCommand[], code: ErrorCode, message: string): void => {
+    for (const pending of batch) pending.reply(failure(code, message));
+  };
+
+  const maybeSnapshot = (cell: ActorCell): void => {
+    const codec = cell.type.snapshot;
+    if (codec === undefined || snapshots === undefined || limits.snapshotEvery <= 0) return;
+    if (cell.revision - cell.snapshotRevision < BigInt(limits.snapshotEvery)) return;
+    cell.snapshotRevision = cell.revision;
+    const snapshot = { version: codec.version, revision: cell.revision, state: codec.encode(cell.state), applied: cell.applied.entries() };
+    snapshots.save(cell.stream, snapshot).then(
+      () => (counters.snapshotsWritten += 1),
+      (error: unknown) => onError(error, `writing a snapshot of ${cell.stream}`),
+    );
+  };
+
+  return {
+    start: async () => {
+      for (const type of types.values()) {
+        servings.push(await bus.serve(categorySubscription(type.category), options.queueGroup ?? 'shardkeep-hosts', receive));
+      }
+      const sweepEvery = Math.max(1_000, Math.min(limits.idleMs / 2, 60_000));
+      sweeper = setInterval(() => resident.purgeStale(), sweepEvery);
+      sweeper.unref();
+    },
+    stop: async () => {
+      stopping = true;
+      await Promise.all(servings.splice(0).map((serving) => serving.drain()));
+      if (inFlight > 0) await new Promise<void>((resolve) => (whenIdle = resolve));
+      clearInterval(sweeper);
+      resident.clear();
+    },
+    stats: () => ({ ...counters, inFlight, residentActors: resident.size + evictedBusy.size }),
+  };
+};
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const optionalHeader = <K extends 'traceparent' | 'tracestate'>(key: K, value: string | undefined): Partial<Record<K, string>> =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, string>>;

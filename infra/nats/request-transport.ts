@@ -1,0 +1,121 @@
+import { createInbox, headers as natsHeaders, type MsgHdrs, type NatsConnection } from 'nats';
+import type { RequestTransport } from '../../actors/runtime/bus.js';
+import { createPendingReplies, TransportClosedError } from '../bus/pending-replies.js';
+
+export interface NatsRequestTransportOptions {
+  /** How often expired requests are swept (one timer for all requests); default 20 ms. */
+  readonly sweepMs?: number;
+  /** Must match the connection's `inboxPrefix` when NATS permissions restrict inboxes. */
+  readonly inboxPrefix?: string;
+}
+
+const NO_RESPONDERS = 503;
+
+const toNatsHeaders = (values: Readonly<Record<string, string>>): MsgHdrs => {
+  const result = natsHeaders();
+  for (const name in values) {
+    const value = values[name];
+    if (value !== undefined) result.set(name, value);
+  }
+  return result;
+};
+
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+
+/**
+ * The requester's side over core NATS, multiplexed: one wildcard subscription on a private
+ * inbox (`_INBOX.<nuid>.*`), each request published with the reply subject
+ * `<inbox>.<seq in base 36>` and remembered in a map, and one sweep timer for all timeouts.
+ * nats.js `request()` costs a full core at ≈50k/s (a timer and closures per request); this
+ * path is what reaches ≈180k/s (notes/performance-ceilings.md).
+ *
+ * Publishes are coalesced per event-loop turn (one setImmediate for all requests made in
+ * it). nats.js flushes its outbound buffer in a microtask, and its reader parses each socket
+ * chunk in a microtask of its own, so publishes made while replies are being handled would
+ * otherwise go out in many small writes: measured, the socket write was the largest single
+ * cost per request. Publishing them together makes one write per turn. The cost is one
+ * turn of latency (microseconds), and the payload must not change until the turn ends;
+ * encoders (msgpackr) return fresh bytes, and nats.js itself holds the bytes until its flush.
+ *
+ * `'no_responders'` comes from the server: with headers enabled (nats.js always asks),
+ * a request on a subject nobody subscribes to is answered by an empty message whose status
+ * header is 503. A late reply (after the timeout) finds no entry and is dropped.
+ *
+ * Reply bytes are a view of the connection's read buffer: decode them, or copy them to keep.
+ * close() answers every pending request with 'timeout' and unsubscribes; requests after it
+ * reject with TransportClosedError. It does not close the connection, which the caller owns.
+ */
+export const createNatsRequestTransport = (nc: NatsConnection, options: NatsRequestTransportOptions = {}): RequestTransport => {
+  const inbox = createInbox(options.inboxPrefix);
+  const tokenStart = inbox.length + 1;
+  const replies = createPendingReplies<string>(options.sweepMs === undefined ? {} : { sweepMs: options.sweepMs });
+  // The outbox as parallel arrays: no object per request.
+  let subjects: string[] = [];
+  let payloads: Uint8Array[] = [];
+  let keys: string[] = [];
+  let headerSets: (Readonly<Record<string, string>> | undefined)[] = [];
+  let scheduled: NodeJS.Immediate | undefined;
+  let sequence = 0;
+  let closed = false;
+
+  const subscription = nc.subscribe(`${inbox}.*`, {
+    callback: (error, msg) => {
+      if (error !== null) return;
+      const data = msg.data;
+      const key = msg.subject.slice(tokenStart);
+      // Headers are parsed lazily by nats.js; only an empty message can be a status.
+      if (data.length === 0 && msg.headers?.code === NO_RESPONDERS) replies.settle(key, 'no_responders');
+      else replies.settle(key, data);
+    },
+  });
+
+  const publishOutbox = (): void => {
+    scheduled = undefined;
+    const batch = { subjects, payloads, keys, headerSets };
+    subjects = [];
+    payloads = [];
+    keys = [];
+    headerSets = [];
+    for (let index = 0; index < batch.keys.length; index += 1) {
+      const key = batch.keys[index] ?? '';
+      const headers = batch.headerSets[index];
+      try {
+        const reply = `${inbox}.${key}`;
+        const publishOptions = headers === undefined ? { reply } : { reply, headers: toNatsHeaders(headers) };
+        nc.publish(batch.subjects[index] ?? '', batch.payloads[index], publishOptions);
+      } catch (error) {
+        // A closed connection, a bad subject or header, a payload over max_payload: never sent.
+        replies.fail(key, nc.isClosed() ? new TransportClosedError('nats connection', { cause: error }) : asError(error));
+      }
+    }
+  };
+
+  return {
+    request(subject, payload, { timeoutMs, headers }) {
+      if (closed) return Promise.reject(new TransportClosedError('nats request transport'));
+      if (nc.isClosed()) return Promise.reject(new TransportClosedError('nats connection'));
+      sequence += 1;
+      const key = sequence.toString(36);
+      const outcome = replies.add(key, timeoutMs);
+      subjects.push(subject);
+      payloads.push(payload);
+      keys.push(key);
+      headerSets.push(headers);
+      scheduled ??= setImmediate(publishOutbox);
+      return outcome;
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (scheduled !== undefined) clearImmediate(scheduled);
+      scheduled = undefined;
+      subjects = [];
+      payloads = [];
+      keys = [];
+      headerSets = [];
+      replies.closeAll();
+      if (!nc.isClosed() && !subscription.isClosed()) subscription.unsubscribe();
+    },
+  };
+};
