@@ -53,7 +53,12 @@ export const createCell = (type: ActorType, id: string, idempotencyWindow: numbe
 
 /** The outcome of deciding one pending command inside a batch. */
 export type BatchOutcome =
-  | { readonly kind: 'decided'; readonly eventTypes: readonly string[]; readonly lastIndex: number }
+  | {
+      readonly kind: 'decided';
+      readonly eventTypes: readonly string[];
+      readonly lastIndex: number;
+      readonly result: Readonly<Record<string, unknown>> | undefined;
+    }
   | { readonly kind: 'duplicate'; readonly revision: bigint; readonly eventTypes: readonly string[] }
   | { readonly kind: 'repeat'; readonly of: number }
   | { readonly kind: 'rejected'; readonly reply: CommandReply };
@@ -120,7 +125,7 @@ export const decideBatch = (
       commandIds.push(pending.commandId);
       types.push(event.type);
     }
-    outcomes.push({ kind: 'decided', eventTypes: types, lastIndex: events.length - 1 });
+    outcomes.push({ kind: 'decided', eventTypes: types, lastIndex: events.length - 1, result: decision.result });
   });
 
   return { state, events, eventTypes, outcomes, commandIds };

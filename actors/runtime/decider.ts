@@ -22,11 +22,21 @@ export interface Rejection {
   readonly message: string;
 }
 
+/**
+ * What a decider answers. `result` goes back to the caller in the reply and is never
+ * stored (a login's session token): the retry of a command already applied gets the
+ * original revision and events, but no result.
+ */
 export type Decision<E extends DomainEvent> =
-  | { readonly ok: true; readonly events: readonly E[] }
+  | { readonly ok: true; readonly events: readonly E[]; readonly result?: Readonly<Record<string, unknown>> }
   | { readonly ok: false; readonly rejection: Rejection };
 
 export const accept = <E extends DomainEvent>(...events: E[]): Decision<E> => ({ ok: true, events });
+export const acceptWith = <E extends DomainEvent>(result: Readonly<Record<string, unknown>>, ...events: E[]): Decision<E> => ({
+  ok: true,
+  events,
+  result,
+});
 export const reject = (code: ErrorCode, message: string): Decision<never> => ({ ok: false, rejection: { code, message } });
 
 /** A command as a decider sees it: its name and its validated data. */

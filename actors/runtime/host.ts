@@ -275,14 +275,19 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
         case 'decided':
           reply = failed !== undefined && outcome.eventTypes.length > 0
             ? failure(...failed)
-            : success(outcome.eventTypes.length > 0 ? firstRevision + BigInt(outcome.lastIndex) : firstRevision - 1n, outcome.eventTypes);
+            : success(
+                outcome.eventTypes.length > 0 ? firstRevision + BigInt(outcome.lastIndex) : firstRevision - 1n,
+                outcome.eventTypes,
+                false,
+                outcome.result,
+              );
           break;
         case 'duplicate':
           reply = success(outcome.revision, outcome.eventTypes, true);
           break;
         case 'repeat': {
           const first = replies[outcome.of] ?? failure('INTERNAL', 'repeat of an unknown command');
-          reply = first.ok ? { ...first, duplicate: true } : first;
+          reply = first.ok ? success(BigInt(first.revision), first.events, true) : first;
           break;
         }
         case 'rejected':

@@ -15,7 +15,9 @@ export const readReply = (bytes: Uint8Array): CommandReply => {
     return decodeReply(bytes);
   }
   if (typeof value !== 'object' || value === null) return decodeReply(bytes);
-  const { ok, revision, events, duplicate } = value as Record<string, unknown>;
+  const { ok, revision, events, duplicate, result } = value as Record<string, unknown>;
+  // Replies with a result are rare (logins): the schema checks them.
+  if (result !== undefined) return decodeReply(bytes);
   if (ok !== true || typeof revision !== 'number' || !Number.isSafeInteger(revision) || !Array.isArray(events)) {
     return decodeReply(bytes);
   }

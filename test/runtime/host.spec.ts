@@ -91,6 +91,14 @@ describe('actor host', () => {
       expect(await send(bus, 'a1', 'reset', {}, { issuer: server })).toMatchObject({ ok: true });
     });
 
+    it('returns a decider\'s result to the caller, and never to a retry', async () => {
+      await host();
+      const first = await send(bus, 'a1', 'mark', {}, { commandId: 'm1' });
+      expect(first.ok && first.result?.['nonce']).toMatch(/^[0-9a-f]{64}$/);
+      const retry = await send(bus, 'a1', 'mark', {}, { commandId: 'm1' });
+      expect(retry).toEqual({ ok: true, revision: 0, events: ['Marked'], duplicate: true });
+    });
+
     it('hands the decider the issuer bound to the subject, the time and fresh entropy', async () => {
       await host();
       await send(bus, 'a1', 'mark', {}, { issuer: player('p7') });

@@ -4,10 +4,12 @@ import { protocolPackr } from './envelope.js';
 
 /**
  * The reply to every command, msgpack-encoded. Success:
- *   { ok: true, revision: int, events: string[], duplicate?: true }
+ *   { ok: true, revision: int, events: string[], duplicate?: true, result?: map }
  * `revision` is the actor stream's revision after the command (-1: still empty);
  * `events` are the domain types the command appended (empty when it changed nothing);
- * `duplicate` marks the answer to a commandId the actor had already applied.
+ * `duplicate` marks the answer to a commandId the actor had already applied;
+ * `result` is what the command returns besides events (a login's token), never stored,
+ * so a duplicate never carries it.
  * Failure:
  *   { ok: false, error: { code: ErrorCode, message: string } }
  */
@@ -17,11 +19,19 @@ export type CommandReply =
       readonly revision: number;
       readonly events: readonly string[];
       readonly duplicate?: true;
+      readonly result?: Readonly<Record<string, unknown>>;
     }
   | { readonly ok: false; readonly error: { readonly code: ErrorCode; readonly message: string } };
 
-export const success = (revision: bigint, events: readonly string[], duplicate = false): CommandReply =>
-  duplicate ? { ok: true, revision: Number(revision), events, duplicate: true } : { ok: true, revision: Number(revision), events };
+export const success = (
+  revision: bigint,
+  events: readonly string[],
+  duplicate = false,
+  result?: Readonly<Record<string, unknown>>,
+): CommandReply => {
+  if (duplicate) return { ok: true, revision: Number(revision), events, duplicate: true };
+  return result === undefined ? { ok: true, revision: Number(revision), events } : { ok: true, revision: Number(revision), events, result };
+};
 
 export const failure = (code: ErrorCode, message: string): CommandReply => ({ ok: false, error: { code, message } });
 
@@ -33,6 +43,7 @@ const ReplySchema = z.union([
     revision: z.number().int(),
     events: z.array(z.string()),
     duplicate: z.literal(true).optional(),
+    result: z.record(z.string(), z.unknown()).optional(),
   }),
   z.object({ ok: z.literal(false), error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }) }),
 ]);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createEventCodec, createEventRegistry, type DomainEvent } from '../../../events/catalog/index.js';
 import { actorType, type ActorDefinition } from '../../../actors/runtime/actor-definition.js';
-import { accept, reject, type Command, type Decider } from '../../../actors/runtime/decider.js';
+import { accept, acceptWith, reject, type Command, type Decider } from '../../../actors/runtime/decider.js';
 
 /**
  * A small actor for testing the runtime: a balance that can be added to and taken
@@ -42,11 +42,13 @@ export const counterDecider: Decider<CounterState, CounterCommand, CounterEvent>
       case 'take':
         if (command.data.amount > state.total) return reject('REJECTED', `only ${state.total} left`);
         return accept({ type: 'Taken', data: { amount: command.data.amount } });
-      case 'mark':
-        return accept({
-          type: 'Marked',
-          data: { by: `${context.issuer.kind}:${context.issuer.id}`, nonce: Buffer.from(context.entropy).toString('hex'), at: context.now.getTime() },
-        });
+      case 'mark': {
+        const nonce = Buffer.from(context.entropy).toString('hex');
+        return acceptWith(
+          { nonce },
+          { type: 'Marked', data: { by: `${context.issuer.kind}:${context.issuer.id}`, nonce, at: context.now.getTime() } },
+        );
+      }
       case 'reset':
         return state.total === 0 ? accept() : accept({ type: 'Taken', data: { amount: state.total } });
     }
