@@ -23,7 +23,7 @@ export const contextFor = (actorId: string, issuer: Issuer, overrides: Partial<D
  */
 export const deciderSpec = <S, C extends Command, E extends DomainEvent>(decider: Decider<S, C, E>) => ({
   given: (events: readonly E[]) => {
-    const state = events.reduce(decider.evolve, decider.initialState());
+    const state = events.reduce((current, event) => decider.evolve(current, event), decider.initialState());
     return {
       state,
       when: (command: C, context: DecisionContext) => {
