@@ -1,0 +1,42 @@
+import type { PlayerEvent } from '../../events/player.js';
+import { acceptWith, reject, type Decision } from '../runtime/decider.js';
+import { MAX_BALANCE, MAX_GOLD_PER_OPERATION, fitsBalance } from '../shared/values.js';
+import type { CreditCommand, DebitCommand } from './commands.js';
+import { ledgerKey, type RegisteredPlayer } from './state.js';
+
+/**
+ * The host validated amounts against GoldAmount already. Checked again here because
+ * gold is where dupes come from, and a decider may be driven without the host (a
+ * process manager in process, a replay tool): an amount that is not an exact positive
+ * integer within bounds never reaches the ledger.
+ */
+const invalidAmount = (amount: number): Decision<never> | undefined =>
+  Number.isSafeInteger(amount) && amount > 0 && amount <= MAX_GOLD_PER_OPERATION
+    ? undefined
+    : reject('VALIDATION', `amount must be a whole number in 1..${MAX_GOLD_PER_OPERATION}`);
+
+/** The reply carries the new balance so a game server need not read a projection. */
+export const decideCredit = (state: RegisteredPlayer, { amount, cause, reference }: CreditCommand['data']): Decision<PlayerEvent> => {
+  const invalid = invalidAmount(amount);
+  if (invalid !== undefined) return invalid;
+  // Checked before the balance: a retried credit must say "already applied", not "too much".
+  if (state.recentLedgerKeys.includes(ledgerKey('credit', cause, reference))) {
+    return reject('REJECTED', `duplicate ledger entry: credit ${cause} ${reference} already applied`);
+  }
+  if (!fitsBalance(state.balance, amount)) {
+    return reject('REJECTED', `balance limit: has ${state.balance}, credit of ${amount} would exceed ${MAX_BALANCE}`);
+  }
+  const balanceAfter = state.balance + amount;
+  return acceptWith({ balance: balanceAfter }, { type: 'GoldCredited', data: { amount, cause, reference, balanceAfter } });
+};
+
+export const decideDebit = (state: RegisteredPlayer, { amount, cause, reference }: DebitCommand['data']): Decision<PlayerEvent> => {
+  const invalid = invalidAmount(amount);
+  if (invalid !== undefined) return invalid;
+  if (state.recentLedgerKeys.includes(ledgerKey('debit', cause, reference))) {
+    return reject('REJECTED', `duplicate ledger entry: debit ${cause} ${reference} already applied`);
+  }
+  if (amount > state.balance) return reject('REJECTED', `insufficient gold: has ${state.balance}, needs ${amount}`);
+  const balanceAfter = state.balance - amount;
+  return acceptWith({ balance: balanceAfter }, { type: 'GoldDebited', data: { amount, cause, reference, balanceAfter } });
+};
