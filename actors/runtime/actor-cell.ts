@@ -86,7 +86,8 @@ export const decideBatch = (
   const eventTypes: string[] = [];
   const commandIds: string[] = [];
   const outcomes: BatchOutcome[] = [];
-  const firstInBatch = new Map<string, number>();
+  // Only a batch of several commands can repeat one; most batches hold a single command.
+  const firstInBatch = batch.length > 1 ? new Map<string, number>() : undefined;
 
   batch.forEach((pending, index) => {
     const applied = cell.applied.get(pending.commandId);
@@ -94,12 +95,12 @@ export const decideBatch = (
       outcomes.push({ kind: 'duplicate', revision: applied.revision, eventTypes: applied.events });
       return;
     }
-    const earlier = firstInBatch.get(pending.commandId);
+    const earlier = firstInBatch?.get(pending.commandId);
     if (earlier !== undefined) {
       outcomes.push({ kind: 'repeat', of: earlier });
       return;
     }
-    firstInBatch.set(pending.commandId, index);
+    firstInBatch?.set(pending.commandId, index);
 
     let entropyBytes: Uint8Array | undefined;
     const context: DecisionContext = {

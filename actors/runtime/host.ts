@@ -112,20 +112,53 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
 
     inFlight += 1;
     counters.commands += 1;
-    const pending: PendingCommand = {
+    // Optional fields are set only when present, without spreads: this runs per command.
+    const pending: { -readonly [K in keyof PendingCommand]: PendingCommand[K] } = {
       command: { type: address.command, data: data.data },
       commandId: envelope.value.commandId,
       issuer: address.issuer,
       correlationId: envelope.value.correlationId ?? envelope.value.commandId,
-      ...(envelope.value.causationId === undefined ? {} : { causationId: envelope.value.causationId }),
-      ...optionalHeader('traceparent', request.header('traceparent')),
-      ...optionalHeader('tracestate', request.header('tracestate')),
       receivedAt: clock(),
       reply: finish((bytes) => request.respond(bytes)),
     };
+    if (envelope.value.causationId !== undefined) pending.causationId = envelope.value.causationId;
+    const traceparent = request.header('traceparent');
+    if (traceparent !== undefined) pending.traceparent = traceparent;
+    const tracestate = request.header('tracestate');
+    if (tracestate !== undefined) pending.tracestate = tracestate;
     const cell = cellFor(type, address.actorId);
     cell.mailbox.push(pending);
-    if (!cell.draining) void drain(cell);
+    if (!cell.draining) scheduleDrain(cell);
+  };
+
+  // Cells that got mail while idle, in this turn. Their drains start together in one
+  // microtask, after the bus has handed over everything it read at once (nats.js delivers
+  // the messages of one socket read synchronously): each actor then decides all of its
+  // commands from that read in one batch and one append, and the replies leave in one
+  // write, instead of the first command going alone and the others waiting for its append.
+  let toDrain: ActorCell[] = [];
+  const startDrains = (): void => {
+    const cells = toDrain;
+    toDrain = [];
+    for (const cell of cells) void drain(cell);
+  };
+  const scheduleDrain = (cell: ActorCell): void => {
+    // Draining from now on: later commands of this turn only join the mailbox.
+    cell.draining = true;
+    if (toDrain.push(cell) === 1) queueMicrotask(startDrains);
+  };
+
+  // One ticker per batched category: every actor of it waits for the same tick, so their
+  // appends leave in the same turn and a store with group commit writes them in one
+  // transaction (the 100 ms guild ticker: many guilds, one fsync per tick).
+  const tickers = new Map<string, Ticker>();
+  const tickerFor = (type: ActorType): Ticker => {
+    let ticker = tickers.get(type.category);
+    if (ticker === undefined) {
+      ticker = createTicker(type.batchWindowMs);
+      tickers.set(type.category, ticker);
+    }
+    return ticker;
   };
 
   const cellFor = (type: ActorType, id: string): ActorCell => {
@@ -150,7 +183,7 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
             return;
           }
         }
-        if (cell.type.batchWindowMs > 0) await delay(cell.type.batchWindowMs);
+        if (cell.type.batchWindowMs > 0) await tickerFor(cell.type).next();
         await processBatch(cell, cell.mailbox.splice(0, limits.maxBatch));
       }
     } finally {
@@ -218,9 +251,9 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
           expectedRevision: cell.revision < 0n ? 'no_stream' : cell.revision,
         });
         const firstRevision = result.nextExpectedRevision - BigInt(decided.events.length) + 1n;
-        decided.commandIds.forEach((commandId, index) => {
-          cell.applied.record(commandId, firstRevision + BigInt(index), decided.eventTypes[index] ?? '');
-        });
+        for (let index = 0; index < decided.commandIds.length; index += 1) {
+          cell.applied.record(decided.commandIds[index] ?? '', firstRevision + BigInt(index), decided.eventTypes[index] ?? '');
+        }
         cell.state = decided.state;
         cell.revision = result.nextExpectedRevision;
         counters.appends += 1;
@@ -337,5 +370,24 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-const optionalHeader = <K extends 'traceparent' | 'tracestate'>(key: K, value: string | undefined): Partial<Record<K, string>> =>
-  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, string>>;
+interface Ticker {
+  /** Resolves at the next tick; everyone waiting on one tick is released together. */
+  next(): Promise<void>;
+}
+
+/**
+ * Ticks on wall-clock multiples of `periodMs`, with one timer per tick however many
+ * actors wait, and none while nobody does. A command waits less than one period.
+ */
+const createTicker = (periodMs: number): Ticker => {
+  let pending: Promise<void> | undefined;
+  return {
+    next: () =>
+      (pending ??= new Promise<void>((resolve) => {
+        setTimeout(() => {
+          pending = undefined;
+          resolve();
+        }, periodMs - (Date.now() % periodMs));
+      })),
+  };
+};

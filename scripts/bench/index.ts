@@ -6,21 +6,48 @@ import { createEsdbEventStore } from '../../infra/eventstore/esdb/index.js';
 import { createMemoryEventStore } from '../../infra/eventstore/memory/memory-event-store.js';
 import { openSqliteEventStore, type SqliteEventStoreOptions } from '../../infra/eventstore/sqlite/index.js';
 import { benchEventStores, eventStoreTable, type StoreUnderTest } from './event-store.js';
+import { benchRuntime } from './runtime.js';
 
 /**
  * `npm run bench`: every figure is measured beside a baseline in the same run (the
- * memory store for the event-store suite), so ratios hold on a noisy, shared machine.
+ * memory store for the event-store suite; an echo responder, a minimal requester, an empty
+ * actor and so on for the runtime suite), so ratios hold on a noisy, shared machine.
  */
+const integer = (value: string): number => Number.parseInt(value, 10);
+
 const program = new Command('bench')
   .description('Shardkeep benchmarks; figures are printed as a Markdown table for docs/BENCHMARKS.md.')
-  .addOption(new Option('--suite <name>', 'which suite to run').choices(['event-store', 'all']).default('all'))
-  .option('--appends <n>', 'appends per measured run (split across writers)', (value) => Number.parseInt(value, 10), 4_000)
-  .option('--read-events <n>', 'events in the log for the read figures', (value) => Number.parseInt(value, 10), 100_000)
-  .option('--repeats <n>', 'runs per figure; the median is reported', (value) => Number.parseInt(value, 10), 3)
+  .addOption(new Option('--suite <name>', 'which suite to run').choices(['event-store', 'runtime', 'all']).default('all'))
+  .option('--appends <n>', 'event-store: appends per measured run (split across writers)', integer, 4_000)
+  .option('--read-events <n>', 'event-store: events in the log for the read figures', integer, 100_000)
+  .option('--repeats <n>', 'event-store: runs per figure; the median is reported', integer, 3)
+  .option('--in-flight <n>', 'runtime: commands in flight for the throughput figures', integer, 256)
+  .option('--duration <ms>', 'runtime: measured time per throughput run', integer, 5_000)
+  .option('--warmup <ms>', 'runtime: unmeasured load before the throughput runs', integer, 1_000)
+  .option('--rounds <n>', 'runtime: alternating rounds per throughput figure; the median is reported', integer, 3)
+  .option('--actors <n>', 'runtime: distinct actors in the throughput figure', integer, 10_000)
+  .option('--activation-events <n>', 'runtime: events in the stream of the activation figure', integer, 10_000)
+  .option('--activation-repeats <n>', 'runtime: fresh hosts per activation figure; the median is reported', integer, 7)
+  .option('--memory-actors <n>', 'runtime: idle actors for the memory figure, and the LRU bound', integer, 100_000)
+  .option('--distinct-ids <n>', 'runtime: distinct actor ids sent to the LRU-bounded host', integer, 1_000_000)
   .addHelpText('after', '\nSet ESDB_URL to include a real EventStoreDB server in the event-store suite.')
   .parse();
 
-const options = program.opts<{ suite: string; appends: number; readEvents: number; repeats: number }>();
+const options = program.opts<{
+  suite: string;
+  appends: number;
+  readEvents: number;
+  repeats: number;
+  inFlight: number;
+  duration: number;
+  warmup: number;
+  rounds: number;
+  actors: number;
+  activationEvents: number;
+  activationRepeats: number;
+  memoryActors: number;
+  distinctIds: number;
+}>();
 
 const sqlite = (name: string, settings: Omit<SqliteEventStoreOptions, 'path'>): StoreUnderTest => ({
   name,
@@ -59,6 +86,10 @@ const main = async (): Promise<void> => {
     const figures = await benchEventStores(eventStores(), options, (line) => console.log(`  ${line}`));
     console.log(`\n${eventStoreTable(figures, 'memory')}\n`);
   }
+  if (options.suite === 'runtime' || options.suite === 'all') {
+    await benchRuntime({ ...options, durationMs: options.duration, warmupMs: options.warmup }, (text) => console.log(text));
+  }
+  console.log(`\ndone in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
 };
 
 main().catch((error: unknown) => {
