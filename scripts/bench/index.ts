@@ -7,6 +7,8 @@ import { createMemoryEventStore } from '../../infra/eventstore/memory/memory-eve
 import { openSqliteEventStore, type SqliteEventStoreOptions } from '../../infra/eventstore/sqlite/index.js';
 import { benchEventStores, eventStoreTable, type StoreUnderTest } from './event-store.js';
 import { benchRuntime } from './runtime.js';
+import { benchGuildBatching, DEFAULT_GUILD_BATCHING_OPTIONS, guildBatchingTable } from './world-guild-batching.js';
+import { benchItemTransfers, DEFAULT_ITEM_TRANSFERS_OPTIONS, itemTransfersTable } from './world-item-transfers.js';
 
 /**
  * `npm run bench`: every figure is measured beside a baseline in the same run (the
@@ -17,7 +19,7 @@ const integer = (value: string): number => Number.parseInt(value, 10);
 
 const program = new Command('bench')
   .description('Shardkeep benchmarks; figures are printed as a Markdown table for docs/BENCHMARKS.md.')
-  .addOption(new Option('--suite <name>', 'which suite to run').choices(['event-store', 'runtime', 'all']).default('all'))
+  .addOption(new Option('--suite <name>', 'which suite to run').choices(['event-store', 'runtime', 'world', 'all']).default('all'))
   .option('--appends <n>', 'event-store: appends per measured run (split across writers)', integer, 4_000)
   .option('--read-events <n>', 'event-store: events in the log for the read figures', integer, 100_000)
   .option('--repeats <n>', 'event-store: runs per figure; the median is reported', integer, 3)
@@ -88,6 +90,14 @@ const main = async (): Promise<void> => {
   }
   if (options.suite === 'runtime' || options.suite === 'all') {
     await benchRuntime({ ...options, durationMs: options.duration, warmupMs: options.warmup }, (text) => console.log(text));
+  }
+  if (options.suite === 'world' || options.suite === 'all') {
+    console.log('\n## World: guild action batching, beside batching off\n');
+    const guilds = await benchGuildBatching(DEFAULT_GUILD_BATCHING_OPTIONS, (line) => console.log(`  ${line}`));
+    console.log(`\n${guildBatchingTable(guilds, DEFAULT_GUILD_BATCHING_OPTIONS)}\n`);
+    console.log('\n## World: item transfers, hot and spread, SQLite beside memory\n');
+    const transfers = await benchItemTransfers(DEFAULT_ITEM_TRANSFERS_OPTIONS, (line) => console.log(`  ${line}`));
+    console.log(`\n${itemTransfersTable(transfers, DEFAULT_ITEM_TRANSFERS_OPTIONS)}\n`);
   }
   console.log(`\ndone in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
 };
