@@ -25,35 +25,35 @@ export type AuctionListed = DomainEvent<
 >;
 
 /** The item actor holds the item for this auction: bidding opens. */
-export type ItemEscrowConfirmed = DomainEvent<'ItemEscrowConfirmed', Readonly<Record<string, never>>>;
+export type AuctionItemEscrowed = DomainEvent<'AuctionItemEscrowed', Readonly<Record<string, never>>>;
 /** The item could not be escrowed (sold, consumed, not the seller's): the auction ends unopened. */
-export type ItemEscrowFailed = DomainEvent<'ItemEscrowFailed', Readonly<Record<string, never>>>;
+export type AuctionItemEscrowFailed = DomainEvent<'AuctionItemEscrowFailed', Readonly<Record<string, never>>>;
 
 /**
  * A bid (or a buyout, at the buyout price) was accepted for confirmation: the bidder's
  * gold is debited next (cause `auction`, reference `bidId`). It leads only once the
  * funds are confirmed, so a bidder without the gold can never push out a real bid.
  */
-export type BidPlaced = DomainEvent<
-  'BidPlaced',
+export type AuctionBidPlaced = DomainEvent<
+  'AuctionBidPlaced',
   { readonly bidId: string; readonly bidder: string; readonly amount: number; readonly buyout: boolean }
 >;
 
 /** The bidder's gold is held by the auction; the bid now leads. */
-export type BidFundsConfirmed = DomainEvent<
-  'BidFundsConfirmed',
+export type AuctionBidFundsHeld = DomainEvent<
+  'AuctionBidFundsHeld',
   { readonly bidId: string; readonly bidder: string; readonly amount: number }
 >;
 
 /** The debit was refused (not enough gold); nothing was taken, so nothing is refunded. */
-export type BidRejected = DomainEvent<
-  'BidRejected',
+export type AuctionBidRejected = DomainEvent<
+  'AuctionBidRejected',
   { readonly bidId: string; readonly bidder: string; readonly amount: number; readonly reason: 'insufficientFunds' }
 >;
 
 /** A held bid lost the lead (outbid, bought out): its gold goes back to the bidder, exactly once. */
-export type RefundRequested = DomainEvent<'RefundRequested', { readonly bidId: string; readonly bidder: string; readonly amount: number }>;
-export type RefundConfirmed = DomainEvent<'RefundConfirmed', { readonly bidId: string }>;
+export type AuctionRefundRequested = DomainEvent<'AuctionRefundRequested', { readonly bidId: string; readonly bidder: string; readonly amount: number }>;
+export type AuctionRefundConfirmed = DomainEvent<'AuctionRefundConfirmed', { readonly bidId: string }>;
 
 /** The seller withdrew the auction before any bid; the item goes back. */
 export type AuctionCancelled = DomainEvent<'AuctionCancelled', Readonly<Record<string, never>>>;
@@ -74,13 +74,13 @@ export type AuctionEnded = DomainEvent<'AuctionEnded', { readonly outcome: 'sett
 
 export type AuctionEvent =
   | AuctionListed
-  | ItemEscrowConfirmed
-  | ItemEscrowFailed
-  | BidPlaced
-  | BidFundsConfirmed
-  | BidRejected
-  | RefundRequested
-  | RefundConfirmed
+  | AuctionItemEscrowed
+  | AuctionItemEscrowFailed
+  | AuctionBidPlaced
+  | AuctionBidFundsHeld
+  | AuctionBidRejected
+  | AuctionRefundRequested
+  | AuctionRefundConfirmed
   | AuctionCancelled
   | AuctionExpired
   | AuctionWon
@@ -89,13 +89,13 @@ export type AuctionEvent =
 /** Current version of every auction event; stored as `<type>.v<version>`. */
 const CURRENT_VERSIONS = {
   AuctionListed: 1,
-  ItemEscrowConfirmed: 1,
-  ItemEscrowFailed: 1,
-  BidPlaced: 1,
-  BidFundsConfirmed: 1,
-  BidRejected: 1,
-  RefundRequested: 1,
-  RefundConfirmed: 1,
+  AuctionItemEscrowed: 1,
+  AuctionItemEscrowFailed: 1,
+  AuctionBidPlaced: 1,
+  AuctionBidFundsHeld: 1,
+  AuctionBidRejected: 1,
+  AuctionRefundRequested: 1,
+  AuctionRefundConfirmed: 1,
   AuctionCancelled: 1,
   AuctionExpired: 1,
   AuctionWon: 1,

@@ -68,7 +68,7 @@ const place = (
   }
   const priced = price?.(state);
   if (priced !== undefined) return priced;
-  return accept({ type: 'BidPlaced', data: { bidId: offer.bidId, bidder, amount: offer.amount, buyout: offer.buyout } });
+  return accept({ type: 'AuctionBidPlaced', data: { bidId: offer.bidId, bidder, amount: offer.amount, buyout: offer.buyout } });
 };
 
 export const decideBid = (command: BidCommand, state: AuctionState, context: DecisionContext): Verdict => {
@@ -101,10 +101,10 @@ export const decideFundsHeld = (state: ListedAuction, bidId: string): Verdict =>
   if (bid === undefined) return unknownBid(bidId);
   if (bid.status === 'failed') return reject('REJECTED', `bid ${bidId} was already rejected for lack of funds`);
   if (bid.status !== 'pending') return accept();
-  const events: AuctionEvent[] = [{ type: 'BidFundsConfirmed', data: { bidId, bidder: bid.bidder, amount: bid.amount } }];
+  const events: AuctionEvent[] = [{ type: 'AuctionBidFundsHeld', data: { bidId, bidder: bid.bidder, amount: bid.amount } }];
   const outbid = leadingBid(state);
   if (outbid !== undefined) {
-    events.push({ type: 'RefundRequested', data: { bidId: outbid.bidId, bidder: outbid.bidder, amount: outbid.amount } });
+    events.push({ type: 'AuctionRefundRequested', data: { bidId: outbid.bidId, bidder: outbid.bidder, amount: outbid.amount } });
   }
   if (bid.buyout) {
     events.push({
@@ -120,7 +120,7 @@ export const decideFundsFailed = (state: ListedAuction, bidId: string): Verdict 
   if (bid === undefined) return unknownBid(bidId);
   if (bid.status === 'failed') return accept();
   if (bid.status !== 'pending') return reject('REJECTED', `bid ${bidId}'s funds were already confirmed`);
-  return accept({ type: 'BidRejected', data: { bidId, bidder: bid.bidder, amount: bid.amount, reason: 'insufficientFunds' } });
+  return accept({ type: 'AuctionBidRejected', data: { bidId, bidder: bid.bidder, amount: bid.amount, reason: 'insufficientFunds' } });
 };
 
 export const decideRefunded = (state: ListedAuction, bidId: string): Verdict => {
@@ -128,5 +128,5 @@ export const decideRefunded = (state: ListedAuction, bidId: string): Verdict => 
   if (bid === undefined) return unknownBid(bidId);
   if (bid.status === 'refunded') return accept();
   if (bid.status !== 'refunding') return reject('REJECTED', `bid ${bidId} has no refund outstanding`);
-  return accept({ type: 'RefundConfirmed', data: { bidId } });
+  return accept({ type: 'AuctionRefundConfirmed', data: { bidId } });
 };

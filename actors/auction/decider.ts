@@ -96,7 +96,7 @@ const close = (state: ListedAuction, context: DecisionContext): Verdict => {
 const escrowReport = (state: ListedAuction, succeeded: boolean, auctionId: string): Verdict => {
   const failedBefore = state.status === 'cancelled' && state.reason === 'escrowFailed';
   if (state.status === 'pending-escrow') {
-    return succeeded ? accept({ type: 'ItemEscrowConfirmed', data: {} }) : accept({ type: 'ItemEscrowFailed', data: {} });
+    return succeeded ? accept({ type: 'AuctionItemEscrowed', data: {} }) : accept({ type: 'AuctionItemEscrowFailed', data: {} });
   }
   if (succeeded !== failedBefore) return accept();
   return reject('REJECTED', `auction ${auctionId}'s escrow was already reported ${failedBefore ? 'failed' : 'done'}`);

@@ -78,33 +78,33 @@ const bidIn = (state: ListedAuction, bidId: string, ...statuses: BidStatus[]): B
 
 type BidEvent = Extract<
   AuctionEvent,
-  { readonly type: 'BidPlaced' | 'BidFundsConfirmed' | 'BidRejected' | 'RefundRequested' | 'RefundConfirmed' }
+  { readonly type: 'AuctionBidPlaced' | 'AuctionBidFundsHeld' | 'AuctionBidRejected' | 'AuctionRefundRequested' | 'AuctionRefundConfirmed' }
 >;
 
 const evolveBid = (state: ListedAuction, event: BidEvent): AuctionState => {
   switch (event.type) {
-    case 'BidPlaced': {
+    case 'AuctionBidPlaced': {
       if (state.status !== 'open' || state.bids.has(event.data.bidId)) return state;
       const bid: Bid = { ...event.data, status: 'pending' };
       return { ...state, bids: withBid(state, bid), pending: bid.bidId };
     }
-    case 'BidFundsConfirmed': {
+    case 'AuctionBidFundsHeld': {
       const bid = bidIn(state, event.data.bidId, 'pending');
       if (bid === undefined) return state;
       return { ...state, bids: withBid(state, { ...bid, status: 'held' }), pending: undefined, leading: bid.bidId };
     }
-    case 'BidRejected': {
+    case 'AuctionBidRejected': {
       const bid = bidIn(state, event.data.bidId, 'pending');
       if (bid === undefined) return state;
       return { ...state, bids: withBid(state, { ...bid, status: 'failed' }), pending: undefined };
     }
-    case 'RefundRequested': {
+    case 'AuctionRefundRequested': {
       const bid = bidIn(state, event.data.bidId, 'held');
       if (bid === undefined) return state;
       const leading = state.leading === bid.bidId ? undefined : state.leading;
       return { ...state, bids: withBid(state, { ...bid, status: 'refunding' }), leading };
     }
-    case 'RefundConfirmed': {
+    case 'AuctionRefundConfirmed': {
       const bid = bidIn(state, event.data.bidId, 'refunding');
       if (bid === undefined) return state;
       return { ...state, bids: withBid(state, { ...bid, status: 'refunded' }) };
@@ -114,9 +114,9 @@ const evolveBid = (state: ListedAuction, event: BidEvent): AuctionState => {
 
 const evolveListed = (state: ListedAuction, event: AuctionEvent): AuctionState => {
   switch (event.type) {
-    case 'ItemEscrowConfirmed':
+    case 'AuctionItemEscrowed':
       return state.status === 'pending-escrow' ? { ...state, status: 'open' } : state;
-    case 'ItemEscrowFailed':
+    case 'AuctionItemEscrowFailed':
       return state.status === 'pending-escrow' ? { ...state, status: 'cancelled', reason: 'escrowFailed' } : state;
     case 'AuctionCancelled':
       return state.status === 'open' ? { ...state, status: 'closing', closing: { outcome: 'cancelled' } } : state;
@@ -133,11 +133,11 @@ const evolveListed = (state: ListedAuction, event: AuctionEvent): AuctionState =
     case 'AuctionListed':
       // Ids are never reused: a second listing on one stream is not applied.
       return state;
-    case 'BidPlaced':
-    case 'BidFundsConfirmed':
-    case 'BidRejected':
-    case 'RefundRequested':
-    case 'RefundConfirmed':
+    case 'AuctionBidPlaced':
+    case 'AuctionBidFundsHeld':
+    case 'AuctionBidRejected':
+    case 'AuctionRefundRequested':
+    case 'AuctionRefundConfirmed':
       return evolveBid(state, event);
   }
 };

@@ -124,23 +124,23 @@ const violations = (log: readonly AuctionEvent[], state: AuctionState): string[]
   const wonBid = win?.type === 'AuctionWon' ? win.data : undefined;
 
   for (const id of BID_IDS) {
-    check(count('BidPlaced', id) <= 1, `bid ${id} placed once`);
-    check(count('BidFundsConfirmed', id) + count('BidRejected', id) <= 1, `bid ${id}'s funds decided once`);
-    check(count('RefundRequested', id) <= 1, `bid ${id} refunded at most once`);
-    check(count('RefundConfirmed', id) <= count('RefundRequested', id), `bid ${id} refund confirmed only if requested`);
+    check(count('AuctionBidPlaced', id) <= 1, `bid ${id} placed once`);
+    check(count('AuctionBidFundsHeld', id) + count('AuctionBidRejected', id) <= 1, `bid ${id}'s funds decided once`);
+    check(count('AuctionRefundRequested', id) <= 1, `bid ${id} refunded at most once`);
+    check(count('AuctionRefundConfirmed', id) <= count('AuctionRefundRequested', id), `bid ${id} refund confirmed only if requested`);
     // A refund only ever returns gold that was held.
-    check(count('RefundRequested', id) === 0 || count('BidFundsConfirmed', id) === 1, `bid ${id} refunded only if held`);
+    check(count('AuctionRefundRequested', id) === 0 || count('AuctionBidFundsHeld', id) === 1, `bid ${id} refunded only if held`);
   }
 
   // Every held bid is exactly one of: leading (open), won, or refunded once.
-  const held = log.flatMap((event) => (event.type === 'BidFundsConfirmed' ? [event.data] : []));
+  const held = log.flatMap((event) => (event.type === 'AuctionBidFundsHeld' ? [event.data] : []));
   for (const bid of held) {
     const leading = state.status === 'open' && state.leading === bid.bidId ? 1 : 0;
     const winning = wonBid?.bidId === bid.bidId ? 1 : 0;
-    check(leading + winning + count('RefundRequested', bid.bidId) === 1, `held bid ${bid.bidId} leads, wins or is refunded`);
+    check(leading + winning + count('AuctionRefundRequested', bid.bidId) === 1, `held bid ${bid.bidId} leads, wins or is refunded`);
   }
   // Gold held by the auction balances: nothing created, nothing lost.
-  const refundedGold = log.reduce((sum, event) => (event.type === 'RefundRequested' ? sum + event.data.amount : sum), 0);
+  const refundedGold = log.reduce((sum, event) => (event.type === 'AuctionRefundRequested' ? sum + event.data.amount : sum), 0);
   const heldGold = held.reduce((sum, bid) => sum + bid.amount, 0);
   const leadGold = state.status === 'open' && state.leading !== undefined ? (state.bids.get(state.leading)?.amount ?? 0) : 0;
   check(heldGold - refundedGold === leadGold + (wonBid?.amount ?? 0), 'held gold = refunds + lead + winning amount');
@@ -157,7 +157,7 @@ const violations = (log: readonly AuctionEvent[], state: AuctionState): string[]
   check(count('AuctionEnded') <= 1, 'ends once');
   const ending = log.find((event) => event.type === 'AuctionEnded');
   if (ending?.type === 'AuctionEnded') check((ending.data.outcome === 'settled') === (wonBid !== undefined), 'settled iff won');
-  const decided = count('AuctionWon') + count('AuctionExpired') + count('AuctionCancelled') + count('ItemEscrowFailed');
+  const decided = count('AuctionWon') + count('AuctionExpired') + count('AuctionCancelled') + count('AuctionItemEscrowFailed');
   check(decided <= 1, 'one outcome');
   return found;
 };
@@ -176,7 +176,7 @@ describe('auction properties', () => {
           if (!decision.ok) return;
           for (const event of decision.events) {
             // Bids only count before the deadline; the auction only ends early by buyout.
-            if (event.type === 'BidPlaced') expect(now).toBeLessThan(ENDS_AT);
+            if (event.type === 'AuctionBidPlaced') expect(now).toBeLessThan(ENDS_AT);
             if (event.type === 'AuctionExpired') expect(now).toBeGreaterThanOrEqual(ENDS_AT);
             log.push(event);
             const key = event.type === 'AuctionEnded' ? `AuctionEnded:${event.data.outcome}` : event.type;
@@ -199,11 +199,11 @@ describe('auction properties', () => {
       { seed: SEED, numRuns: RUNS },
     );
     for (const type of [
-      'ItemEscrowFailed',
-      'BidFundsConfirmed',
-      'BidRejected',
-      'RefundRequested',
-      'RefundConfirmed',
+      'AuctionItemEscrowFailed',
+      'AuctionBidFundsHeld',
+      'AuctionBidRejected',
+      'AuctionRefundRequested',
+      'AuctionRefundConfirmed',
       'AuctionWon',
       'AuctionExpired',
       'AuctionCancelled',

@@ -43,25 +43,25 @@ export const listing = (overrides: Partial<ListedData> = {}): AuctionEvent => ({
   data: { seller: SELLER, itemId: ITEM, startingPrice: 100, buyoutPrice: 1_000, endsAt: ENDS_AT, listedAt: LISTED_AT, ...overrides },
 });
 export const listed: AuctionEvent = listing();
-export const escrowConfirmed: AuctionEvent = { type: 'ItemEscrowConfirmed', data: {} };
-export const escrowFailed: AuctionEvent = { type: 'ItemEscrowFailed', data: {} };
+export const escrowConfirmed: AuctionEvent = { type: 'AuctionItemEscrowed', data: {} };
+export const escrowFailed: AuctionEvent = { type: 'AuctionItemEscrowFailed', data: {} };
 export const placed = (bidId: string, bidder: string, amount: number, isBuyout = false): AuctionEvent => ({
-  type: 'BidPlaced',
+  type: 'AuctionBidPlaced',
   data: { bidId, bidder, amount, buyout: isBuyout },
 });
 export const confirmed = (bidId: string, bidder: string, amount: number): AuctionEvent => ({
-  type: 'BidFundsConfirmed',
+  type: 'AuctionBidFundsHeld',
   data: { bidId, bidder, amount },
 });
 export const bidRejected = (bidId: string, bidder: string, amount: number): AuctionEvent => ({
-  type: 'BidRejected',
+  type: 'AuctionBidRejected',
   data: { bidId, bidder, amount, reason: 'insufficientFunds' },
 });
 export const refundRequested = (bidId: string, bidder: string, amount: number): AuctionEvent => ({
-  type: 'RefundRequested',
+  type: 'AuctionRefundRequested',
   data: { bidId, bidder, amount },
 });
-export const refundConfirmed = (bidId: string): AuctionEvent => ({ type: 'RefundConfirmed', data: { bidId } });
+export const refundConfirmed = (bidId: string): AuctionEvent => ({ type: 'AuctionRefundConfirmed', data: { bidId } });
 export const cancelled: AuctionEvent = { type: 'AuctionCancelled', data: {} };
 export const expired: AuctionEvent = { type: 'AuctionExpired', data: { endedAt: ENDS_AT } };
 export const won = (winner: string, bidId: string, amount: number): AuctionEvent => ({
