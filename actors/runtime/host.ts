@@ -2,14 +2,14 @@ import { randomFillSync, randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { isConcurrencyError, type EventStore } from '../../events/store/index.js';
 import type { ActorType } from './actor-definition.js';
-import { createCell, decideBatch, foldRecorded, type ActorCell, type DecidedBatch, type PendingCommand } from './actor-cell.js';
+import { createCell, decideBatch, foldRecorded, type ActorCell, type BatchOutcome, type DecidedBatch, type PendingCommand } from './actor-cell.js';
 import { createAppliedCommands } from './applied-commands.js';
 import type { IncomingRequest, RequestBus, Serving } from './bus.js';
 import { DEFAULT_HOST_LIMITS, type HostLimits } from './host-options.js';
 import { decodeCommandEnvelope, describeIssues } from './protocol/envelope.js';
 import type { ErrorCode } from './protocol/error-codes.js';
 import { encodeReply, failure, success, type CommandReply } from './protocol/reply.js';
-import { categorySubscription, isSubjectProblem, parseCommandSubject } from './protocol/subjects.js';
+import { categorySubscription, createCommandSubjectParser, isSubjectProblem } from './protocol/subjects.js';
 import type { SnapshotStore } from './snapshots.js';
 
 export interface ActorHostOptions {
@@ -46,6 +46,8 @@ export interface ActorHost {
 }
 
 const ENTROPY_POOL_BYTES = 4096;
+/** Subjects remembered parsed (one per actor and issuer seen lately); about 200 B each. */
+const PARSED_SUBJECTS = 16_384;
 
 export const createActorHost = (options: ActorHostOptions): ActorHost => {
   const limits: HostLimits = { ...DEFAULT_HOST_LIMITS, ...options.limits };
@@ -80,9 +82,10 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
     return bytes;
   };
 
-  const finish = (reply: (bytes: Uint8Array) => void) => (answer: CommandReply): void => {
+  // One closure per command (this runs per command).
+  const finish = (request: IncomingRequest) => (answer: CommandReply): void => {
     inFlight -= 1;
-    reply(encodeReply(answer));
+    request.respond(encodeReply(answer));
     if (inFlight === 0) whenIdle?.();
   };
 
@@ -90,6 +93,7 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
     request.respond(encodeReply(failure(code, message)));
   };
 
+  const parseCommandSubject = createCommandSubjectParser(PARSED_SUBJECTS);
   const receive = (request: IncomingRequest): void => {
     const address = parseCommandSubject(request.subject);
     if (isSubjectProblem(address)) return refuse(request, 'VALIDATION', address.problem);
@@ -119,7 +123,7 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
       issuer: address.issuer,
       correlationId: envelope.value.correlationId ?? envelope.value.commandId,
       receivedAt: clock(),
-      reply: finish((bytes) => request.respond(bytes)),
+      reply: finish(request),
     };
     if (envelope.value.causationId !== undefined) pending.causationId = envelope.value.causationId;
     const traceparent = request.header('traceparent');
@@ -302,7 +306,9 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
     failed?: [ErrorCode, string],
   ): void => {
     const replies: CommandReply[] = [];
-    decided.outcomes.forEach((outcome, index) => {
+    const { outcomes } = decided;
+    for (let index = 0; index < outcomes.length; index += 1) {
+      const outcome = outcomes[index] as BatchOutcome;
       let reply: CommandReply;
       switch (outcome.kind) {
         case 'decided':
@@ -329,7 +335,7 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
       }
       replies.push(reply);
       batch[index]?.reply(reply);
-    });
+    }
   };
 
   const answerAll = (batch: readonly PendingCommand[], code: ErrorCode, message: string): void => {

@@ -27,9 +27,15 @@ export class EventDecodingError extends ShardkeepError {
   readonly code = 'EVENT_DECODING';
 }
 
+// Runs per event: the same own keys in the same order as `{ ...rest, occurredAt }` (so the
+// same bytes), without the rest/spread copies, which cost more than the packing itself.
 const toMetadataPayload = (metadata: EventMetadata): MetadataPayload => {
-  const { occurredAt, ...rest } = metadata;
-  return { ...rest, occurredAt: occurredAt.getTime() };
+  const payload: Record<string, unknown> = {};
+  for (const key in metadata) {
+    if (key !== 'occurredAt' && Object.hasOwn(metadata, key)) payload[key] = metadata[key as keyof EventMetadata];
+  }
+  payload['occurredAt'] = metadata.occurredAt.getTime();
+  return payload as unknown as MetadataPayload;
 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

@@ -95,6 +95,28 @@ describe('event codec', () => {
     const badMetadata = { ...stored('GoldFound.v1', {}), metadata: rawPackr.pack({ eventId: 1 }) };
     expect(() => codec.decode(badMetadata)).toThrow(EventDecodingError);
   });
+
+  it('writes metadata as the same bytes as the copy it replaced ({ ...rest, occurredAt: ms }), in any key order', () => {
+    const packr = new Packr({ useRecords: false, mapsAsObjects: true });
+    const reference = (input: EventMetadata): Uint8Array => {
+      const { occurredAt, ...rest } = input;
+      return packr.pack({ ...rest, occurredAt: occurredAt.getTime() });
+    };
+    const { eventId, correlationId, occurredAt } = metadata;
+    const shapes: EventMetadata[] = [
+      metadata,
+      { eventId, correlationId, occurredAt },
+      { occurredAt, correlationId, eventId, issuer: 'server:s1' },
+      { eventId, occurredAt: new Date(-1), correlationId, commandId: 'c\u00e9-1', tracestate: 'a=b' },
+      { eventId, correlationId, causationId: undefined, occurredAt: new Date(0) },
+    ];
+    for (const shape of shapes) {
+      const proposed = codec.encode({ type: 'GoldFound', data: { amount: 1, at: new Date(0) } }, shape);
+      expect(proposed.metadata).toEqual(reference(shape));
+      const recorded = codec.decode({ ...stored('x', null), type: proposed.type, data: proposed.data, metadata: proposed.metadata });
+      expect(recorded.metadata).toEqual(Object.fromEntries(Object.entries(shape).filter(([, value]) => value !== undefined)));
+    }
+  });
 });
 
 describe('event registry', () => {

@@ -45,3 +45,23 @@ export const parseCommandSubject = (subject: string): CommandAddress | SubjectPr
 };
 
 export const isSubjectProblem = (value: CommandAddress | SubjectProblem): value is SubjectProblem => 'problem' in value;
+
+/**
+ * `parseCommandSubject` with a bounded memory of the subjects it accepted: a host sees the
+ * same subject for every command to one actor from one issuer, and the split and four
+ * regular expressions cost more than a map lookup. Same answers as `parseCommandSubject`
+ * (problems are never remembered); the address objects are shared between calls, so they
+ * must not be changed. When full, it forgets everything and starts over.
+ */
+export const createCommandSubjectParser = (capacity: number): ((subject: string) => CommandAddress | SubjectProblem) => {
+  const accepted = new Map<string, CommandAddress>();
+  return (subject) => {
+    const known = accepted.get(subject);
+    if (known !== undefined) return known;
+    const parsed = parseCommandSubject(subject);
+    if (isSubjectProblem(parsed) || capacity <= 0) return parsed;
+    if (accepted.size >= capacity) accepted.clear();
+    accepted.set(subject, parsed);
+    return parsed;
+  };
+};

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { categorySubscription, commandSubject, isSubjectProblem, parseCommandSubject } from './subjects.js';
+import { categorySubscription, commandSubject, createCommandSubjectParser, isSubjectProblem, parseCommandSubject } from './subjects.js';
 
 describe('command subjects', () => {
   it('names issuer, actor and command, and parses back', () => {
@@ -24,5 +25,21 @@ describe('command subjects', () => {
   ])('refuses %s', (subject, problem) => {
     const parsed = parseCommandSubject(subject);
     expect(isSubjectProblem(parsed) && parsed.problem).toMatch(problem);
+  });
+
+  it('answers through its bounded memory exactly as parseCommandSubject does, before and after it fills', () => {
+    const token = fc.constantFrom('p1', 'p2', 'item', 'Item', 'sword-7', 'a$', '', 'x'.repeat(65), 'transfer', 'trans-fer', 'player', 'server', 'mmo', 'cmd');
+    const subject = fc.oneof(
+      fc.tuple(token, token, token, token, token).map((tokens) => `mmo.cmd.${tokens.join('.')}`),
+      fc.array(token, { maxLength: 8 }).map((tokens) => tokens.join('.')),
+    );
+    fc.assert(
+      fc.property(fc.array(subject, { maxLength: 40 }), fc.integer({ min: 0, max: 5 }), (subjects, capacity) => {
+        const parse = createCommandSubjectParser(capacity);
+        // Twice over: the second pass is answered from memory where it still holds.
+        for (const one of [...subjects, ...subjects]) expect(parse(one)).toEqual(parseCommandSubject(one));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
