@@ -1,4 +1,4 @@
-import type { DomainEvent, EventDefinition } from './catalog/index.js';
+import { eventDefinitions, type DomainEvent, type EventDefinition } from './catalog/index.js';
 
 /**
  * The auction's history, one stream per auction (`auction-<auctionId>`). The auction
@@ -102,6 +102,4 @@ const CURRENT_VERSIONS = {
   AuctionEnded: 1,
 } as const satisfies Record<AuctionEvent['type'], number>;
 
-export const auctionEventDefinitions: readonly EventDefinition<AuctionEvent>[] = (
-  Object.keys(CURRENT_VERSIONS) as AuctionEvent['type'][]
-).map((type) => ({ type, version: CURRENT_VERSIONS[type] }));
+export const auctionEventDefinitions: readonly EventDefinition<AuctionEvent>[] = eventDefinitions<AuctionEvent>(CURRENT_VERSIONS);

@@ -1,4 +1,4 @@
-import type { DomainEvent, EventDefinition } from './catalog/index.js';
+import { eventDefinitions, type DomainEvent, type EventDefinition } from './catalog/index.js';
 
 /**
  * The guild's history, one stream per guild (`guild-<guildId>`). Player ids are the
@@ -92,6 +92,4 @@ const CURRENT_VERSIONS = {
   GuildDisbanded: 1,
 } as const satisfies Record<GuildEvent['type'], number>;
 
-export const guildEventDefinitions: readonly EventDefinition<GuildEvent>[] = (
-  Object.keys(CURRENT_VERSIONS) as GuildEvent['type'][]
-).map((type) => ({ type, version: CURRENT_VERSIONS[type] }));
+export const guildEventDefinitions: readonly EventDefinition<GuildEvent>[] = eventDefinitions<GuildEvent>(CURRENT_VERSIONS);

@@ -1,4 +1,4 @@
-import type { DomainEvent, EventDefinition } from './catalog/index.js';
+import { eventDefinitions, type DomainEvent, type EventDefinition } from './catalog/index.js';
 
 /**
  * The item's events. One stream per item instance (`item-<itemId>`), so the stream
@@ -34,15 +34,17 @@ export type ItemDestroyed = DomainEvent<'ItemDestroyed', { readonly owner: strin
 
 export type ItemEvent = ItemMinted | ItemTransferred | ItemEscrowed | ItemReleased | ItemConsumed | ItemDestroyed;
 
-/** Stored as `<Type>.v1`; a later shape gets version 2 and an upcaster from 1. */
-export const itemEventDefinitions: EventDefinition<ItemEvent>[] = [
-  { type: 'ItemMinted', version: 1 },
-  { type: 'ItemTransferred', version: 1 },
-  { type: 'ItemEscrowed', version: 1 },
-  { type: 'ItemReleased', version: 1 },
-  { type: 'ItemConsumed', version: 1 },
-  { type: 'ItemDestroyed', version: 1 },
-];
+/** Current version of every item event, stored as `<Type>.v<version>`; a later shape gets 2 and an upcaster from 1. */
+const CURRENT_VERSIONS = {
+  ItemMinted: 1,
+  ItemTransferred: 1,
+  ItemEscrowed: 1,
+  ItemReleased: 1,
+  ItemConsumed: 1,
+  ItemDestroyed: 1,
+} as const satisfies Record<ItemEvent['type'], number>;
+
+export const itemEventDefinitions: readonly EventDefinition<ItemEvent>[] = eventDefinitions<ItemEvent>(CURRENT_VERSIONS);
 
 export const sameHolder = (a: ItemHolder, b: ItemHolder): boolean => a.kind === b.kind && a.id === b.id;
 

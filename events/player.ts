@@ -1,4 +1,4 @@
-import type { DomainEvent, EventDefinition } from './catalog/index.js';
+import { eventDefinitions, type DomainEvent, type EventDefinition } from './catalog/index.js';
 
 /**
  * The player's events. Instants are epoch milliseconds of the decider's `now` (game
@@ -79,18 +79,20 @@ export type PlayerEvent =
   | PlayerJoinedGuild
   | PlayerLeftGuild;
 
-/** Stored as `<Type>.v1`; a later shape gets version 2 and an upcaster from 1. */
-export const playerEventDefinitions: EventDefinition<PlayerEvent>[] = [
-  { type: 'PlayerRegistered', version: 1 },
-  { type: 'SessionStarted', version: 1 },
-  { type: 'SessionTouched', version: 1 },
-  { type: 'SessionEnded', version: 1 },
-  { type: 'SessionExpired', version: 1 },
-  { type: 'SessionRevoked', version: 1 },
-  { type: 'ZoneChanged', version: 1 },
-  { type: 'PresenceChanged', version: 1 },
-  { type: 'GoldCredited', version: 1 },
-  { type: 'GoldDebited', version: 1 },
-  { type: 'PlayerJoinedGuild', version: 1 },
-  { type: 'PlayerLeftGuild', version: 1 },
-];
+/** Current version of every player event, stored as `<Type>.v<version>`; a later shape gets 2 and an upcaster from 1. */
+const CURRENT_VERSIONS = {
+  PlayerRegistered: 1,
+  SessionStarted: 1,
+  SessionTouched: 1,
+  SessionEnded: 1,
+  SessionExpired: 1,
+  SessionRevoked: 1,
+  ZoneChanged: 1,
+  PresenceChanged: 1,
+  GoldCredited: 1,
+  GoldDebited: 1,
+  PlayerJoinedGuild: 1,
+  PlayerLeftGuild: 1,
+} as const satisfies Record<PlayerEvent['type'], number>;
+
+export const playerEventDefinitions: readonly EventDefinition<PlayerEvent>[] = eventDefinitions<PlayerEvent>(CURRENT_VERSIONS);

@@ -1,4 +1,4 @@
-import type { DomainEvent, EventDefinition } from './catalog/index.js';
+import { eventDefinitions, type DomainEvent, type EventDefinition } from './catalog/index.js';
 
 /**
  * The trade's events, one stream per trade (`trade-<tradeId>`). Two kinds share it:
@@ -94,9 +94,7 @@ const CURRENT_VERSIONS = {
 } as const satisfies Record<TradeEvent['type'], number>;
 
 /** Stored as `<type>.v<version>`. */
-export const tradeEventDefinitions: readonly EventDefinition<TradeEvent>[] = (
-  Object.keys(CURRENT_VERSIONS) as TradeEvent['type'][]
-).map((type) => ({ type, version: CURRENT_VERSIONS[type] }));
+export const tradeEventDefinitions: readonly EventDefinition<TradeEvent>[] = eventDefinitions<TradeEvent>(CURRENT_VERSIONS);
 
 const REQUEST_TYPES: ReadonlySet<string> = new Set<TradeRequest['type']>([
   'TradeEscrowRequested',

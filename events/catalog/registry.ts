@@ -38,6 +38,20 @@ export interface EventRegistry<E extends DomainEvent> {
   resolve(storedType: string): { type: E['type']; upcast: (data: Payload) => Payload } | undefined;
 }
 
+/**
+ * The definitions of a catalog from its map of current versions. Writing the map with
+ * `satisfies Record<E['type'], number>` makes a new event type without a version a
+ * compile error instead of a failed encode at run time.
+ */
+export const eventDefinitions = <E extends DomainEvent>(
+  versions: Readonly<Record<E['type'], number>>,
+  upcasters: Partial<Record<E['type'], Readonly<Record<number, (data: Payload) => Payload>>>> = {},
+): EventDefinition<E>[] =>
+  (Object.keys(versions) as E['type'][]).map((type) => {
+    const upcast = upcasters[type];
+    return upcast === undefined ? { type, version: versions[type] } : { type, version: versions[type], upcasters: upcast };
+  });
+
 const STORED_NAME = /^([A-Za-z][A-Za-z0-9]*)\.v([1-9][0-9]{0,3})$/;
 
 export const storedName = (type: string, version: number): string => `${type}.v${version}`;

@@ -5,8 +5,11 @@ import type { EventStore } from '../../events/store/index.js';
  * commit puts every append of one turn into one transaction (one fsync, up to 1 000 appends),
  * so with fewer than 1 000 actors appending this is the number of SQLite transactions.
  */
-export const countAppendTurns = (store: EventStore): { readonly store: EventStore; readonly turns: () => number } => {
+export const countAppendTurns = (
+  store: EventStore,
+): { readonly store: EventStore; readonly turns: () => number; readonly appends: () => number } => {
   let turns = 0;
+  let appends = 0;
   let inTurn = false;
   const endTurn = (): void => {
     inTurn = false;
@@ -14,6 +17,7 @@ export const countAppendTurns = (store: EventStore): { readonly store: EventStor
   return {
     store: {
       append: (stream, events, options) => {
+        appends += 1;
         if (!inTurn) {
           turns += 1;
           inTurn = true;
@@ -29,5 +33,6 @@ export const countAppendTurns = (store: EventStore): { readonly store: EventStor
       close: () => store.close(),
     },
     turns: () => turns,
+    appends: () => appends,
   };
 };

@@ -6,6 +6,7 @@ import type { CommandReply } from '../../actors/runtime/protocol/reply.js';
 import type { EventStore } from '../../events/store/index.js';
 import { createMemoryEventStore } from '../../infra/eventstore/memory/memory-event-store.js';
 import { openSqliteEventStore } from '../../infra/eventstore/sqlite/index.js';
+import { countAppendTurns } from './append-turns.js';
 import { percentile } from './measure.js';
 
 /**
@@ -44,34 +45,12 @@ export const openWorldStore = (kind: WorldStoreKind): CountedStore => {
   } else {
     inner = createMemoryEventStore();
   }
-  let appends = 0;
-  let transactions = 0;
-  let inTurn = false;
-  const endTurn = (): void => {
-    inTurn = false;
-  };
-  const store: EventStore = {
-    append: (stream, events, options) => {
-      appends += 1;
-      if (!inTurn) {
-        transactions += 1;
-        inTurn = true;
-        // Queued before the store's own flush (the store is called just below), so appends
-        // made by that flush's continuations count as the next turn, as they commit in it.
-        setImmediate(endTurn);
-      }
-      return inner.append(stream, events, options);
-    },
-    read: (stream, options) => inner.read(stream, options),
-    readAll: (options) => inner.readAll(options),
-    subscribeAll: (options) => inner.subscribeAll(options),
-    close: () => inner.close(),
-  };
+  const counted = countAppendTurns(inner);
   return {
     kind,
-    store,
-    appends: () => appends,
-    transactions: () => transactions,
+    store: counted.store,
+    appends: counted.appends,
+    transactions: counted.turns,
     dispose: async () => {
       await inner.close();
       if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
