@@ -23,6 +23,32 @@ export interface ActorHostOptions {
   readonly clock?: () => Date;
   /** Failures no caller sees (snapshot writes, activation errors): for logs and metrics. */
   readonly onError?: (error: unknown, context: string) => void;
+  /**
+   * Asked before a command is accepted, after its subject is checked: a refusal is the
+   * reply, at once (a trade queue past its bound refuses new trades with OVERLOADED).
+   */
+  readonly admit?: (command: AdmissionRequest) => Refusal | undefined;
+  /** Called after every successful append, in the order of the actor's appends. */
+  readonly onAppended?: (appended: AppendedBatch) => void;
+}
+
+export interface AdmissionRequest {
+  readonly category: string;
+  readonly actorId: string;
+  readonly command: string;
+}
+
+export interface Refusal {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export interface AppendedBatch {
+  readonly category: string;
+  readonly actorId: string;
+  /** The stream's revision after the append. */
+  readonly revision: bigint;
+  readonly eventTypes: readonly string[];
 }
 
 export interface HostStats {
@@ -105,6 +131,13 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
       return refuse(request, 'UNAUTHORIZED', `${address.command} may not be issued by a ${address.issuer.kind}`);
     }
     if (stopping) return refuse(request, 'UNAVAILABLE', 'host is shutting down');
+    if (options.admit !== undefined) {
+      const refusal = options.admit({ category: address.category, actorId: address.actorId, command: address.command });
+      if (refusal !== undefined) {
+        if (refusal.code === 'OVERLOADED') counters.overloaded += 1;
+        return refuse(request, refusal.code, refusal.message);
+      }
+    }
     if (inFlight >= limits.maxInFlight) {
       counters.overloaded += 1;
       return refuse(request, 'OVERLOADED', `host has ${inFlight} commands in flight`);
@@ -264,6 +297,7 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
         counters.eventsAppended += decided.events.length;
         answer(batch, decided, firstRevision);
         maybeSnapshot(cell);
+        if (options.onAppended !== undefined) notifyAppended(cell, decided);
         return;
       } catch (error) {
         if (isConcurrencyError(error)) {
@@ -335,6 +369,14 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
       }
       replies.push(reply);
       batch[index]?.reply(reply);
+    }
+  };
+
+  const notifyAppended = (cell: ActorCell, decided: DecidedBatch): void => {
+    try {
+      options.onAppended?.({ category: cell.type.category, actorId: cell.id, revision: cell.revision, eventTypes: decided.eventTypes });
+    } catch (error) {
+      onError(error, `notifying the append to ${cell.stream}`);
     }
   };
 
