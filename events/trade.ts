@@ -56,6 +56,12 @@ export type TradeLegSettled = DomainEvent<'TradeLegSettled', { readonly leg: Tra
 export type TradeLegReleased = DomainEvent<'TradeLegReleased', { readonly leg: TradeLeg }>;
 export type TradeCancelled = DomainEvent<'TradeCancelled', { readonly party: string }>;
 export type TradeExpired = DomainEvent<'TradeExpired', { readonly at: number }>;
+/**
+ * The process manager gave up on an escrow whose outcome it could not learn (the
+ * item's or wallet's store kept failing): the trade unwinds as failed. A leg whose
+ * outcome is still unknown is asked again while releasing, and released if it was held.
+ */
+export type TradeAborted = DomainEvent<'TradeAborted', { readonly reason: string }>;
 
 export type TradeEscrowRequested = DomainEvent<'TradeEscrowRequested', { readonly steps: readonly TradeStep[] }>;
 export type TradeSettlementRequested = DomainEvent<'TradeSettlementRequested', { readonly steps: readonly TradeStep[] }>;
@@ -71,7 +77,8 @@ export type TradeFact =
   | TradeLegSettled
   | TradeLegReleased
   | TradeCancelled
-  | TradeExpired;
+  | TradeExpired
+  | TradeAborted;
 
 export type TradeRequest = TradeEscrowRequested | TradeSettlementRequested | TradeReleaseRequested | TradeClosed;
 
@@ -87,6 +94,7 @@ const CURRENT_VERSIONS = {
   TradeLegReleased: 1,
   TradeCancelled: 1,
   TradeExpired: 1,
+  TradeAborted: 1,
   TradeEscrowRequested: 1,
   TradeSettlementRequested: 1,
   TradeReleaseRequested: 1,

@@ -1,4 +1,5 @@
 import type { ItemHolder } from '../../events/item.js';
+import { derivedCommandId } from '../process/step-ids.js';
 import type { AuctionState } from './state.js';
 
 /**
@@ -14,6 +15,8 @@ import type { AuctionState } from './state.js';
  *
  * The references are those the player ledger deduplicates on (unique per cause and
  * direction), so a step repeated after a crash is refused there, never applied twice.
+ * A bid's reference is derived from the auction and the bid id together: a bidder
+ * chooses its bid ids, and the same id in two auctions must be two ledger entries.
  */
 export type AuctionStep =
   | { readonly kind: 'escrowItem'; readonly itemId: string; readonly holder: ItemHolder; readonly from: string }
@@ -23,6 +26,9 @@ export type AuctionStep =
   | { readonly kind: 'paySeller'; readonly seller: string; readonly amount: number; readonly reference: string }
   | { readonly kind: 'returnItem'; readonly itemId: string; readonly holder: ItemHolder; readonly to: string };
 
+/** `bid-` and 128 bits of SHA-256 over (auction, bid): unique per bid, subject-safe. */
+export const bidReference = (auctionId: string, bidId: string): string => `bid-${derivedCommandId('auction-bid', auctionId, bidId)}`;
+
 /** Steps in the order they should run: gold owed to bidders first, then the item and the seller. */
 export const pendingSteps = (state: AuctionState, auctionId: string): readonly AuctionStep[] => {
   if (state.status === 'unlisted') return [];
@@ -31,8 +37,10 @@ export const pendingSteps = (state: AuctionState, auctionId: string): readonly A
   if (state.status === 'pending-escrow') steps.push({ kind: 'escrowItem', itemId: state.itemId, holder, from: state.seller });
   for (const bid of state.bids.values()) {
     const { bidId, bidder, amount } = bid;
-    if (bid.status === 'pending') steps.push({ kind: 'holdBidFunds', bidId, bidder, amount, reference: bidId });
-    if (bid.status === 'refunding') steps.push({ kind: 'refundBid', bidId, bidder, amount, reference: bidId });
+    if (bid.status === 'pending') steps.push({ kind: 'holdBidFunds', bidId, bidder, amount, reference: bidReference(auctionId, bidId) });
+    if (bid.status === 'refunding') {
+      steps.push({ kind: 'refundBid', bidId, bidder, amount, reference: bidReference(auctionId, bidId) });
+    }
   }
   if (state.status === 'closing') {
     if (state.closing.outcome === 'sold') {

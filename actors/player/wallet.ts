@@ -15,13 +15,23 @@ const invalidAmount = (amount: number): Decision<never> | undefined =>
     ? undefined
     : reject('VALIDATION', `amount must be a whole number in 1..${MAX_GOLD_PER_OPERATION}`);
 
+/**
+ * How a repeated ledger entry is refused. Stable: a process manager that repeats a
+ * gold step after a crash reads this refusal as "already applied" (the reference names
+ * the trade or bid, so the entry it finds is its own).
+ */
+export const DUPLICATE_LEDGER_ENTRY = 'duplicate ledger entry';
+
+export const isDuplicateLedgerEntry = (code: string, message: string): boolean =>
+  code === 'REJECTED' && message.startsWith(`${DUPLICATE_LEDGER_ENTRY}:`);
+
 /** The reply carries the new balance so a game server need not read a projection. */
 export const decideCredit = (state: RegisteredPlayer, { amount, cause, reference }: CreditCommand['data']): Decision<PlayerEvent> => {
   const invalid = invalidAmount(amount);
   if (invalid !== undefined) return invalid;
   // Checked before the balance: a retried credit must say "already applied", not "too much".
   if (state.recentLedgerKeys.includes(ledgerKey('credit', cause, reference))) {
-    return reject('REJECTED', `duplicate ledger entry: credit ${cause} ${reference} already applied`);
+    return reject('REJECTED', `${DUPLICATE_LEDGER_ENTRY}: credit ${cause} ${reference} already applied`);
   }
   if (!fitsBalance(state.balance, amount)) {
     return reject('REJECTED', `balance limit: has ${state.balance}, credit of ${amount} would exceed ${MAX_BALANCE}`);
@@ -34,7 +44,7 @@ export const decideDebit = (state: RegisteredPlayer, { amount, cause, reference 
   const invalid = invalidAmount(amount);
   if (invalid !== undefined) return invalid;
   if (state.recentLedgerKeys.includes(ledgerKey('debit', cause, reference))) {
-    return reject('REJECTED', `duplicate ledger entry: debit ${cause} ${reference} already applied`);
+    return reject('REJECTED', `${DUPLICATE_LEDGER_ENTRY}: debit ${cause} ${reference} already applied`);
   }
   if (amount > state.balance) return reject('REJECTED', `insufficient gold: has ${state.balance}, needs ${amount}`);
   const balanceAfter = state.balance - amount;

@@ -41,6 +41,7 @@ export const TradeCommandSchemas = {
   accept: z.strictObject({ offerVersion: z.number().int().positive().max(Number.MAX_SAFE_INTEGER), party: Party.optional() }),
   cancel: z.strictObject({ party: Party.optional() }),
   expire: z.strictObject({}),
+  abort: z.strictObject({ reason: DisplayText(FAILURE_REASON_MAX) }),
   escrowConfirmed: z.strictObject({ step: TradeLegData }),
   escrowFailed: z.strictObject({ step: TradeLegData, reason: DisplayText(FAILURE_REASON_MAX) }),
   settled: z.strictObject({ step: TradeLegData }),
@@ -60,6 +61,7 @@ export type TradeCommandName = TradeCommand['type'];
  */
 export const SERVER_ONLY_COMMANDS: ReadonlySet<TradeCommandName> = new Set<TradeCommandName>([
   'expire',
+  'abort',
   'escrowConfirmed',
   'escrowFailed',
   'settled',

@@ -107,6 +107,14 @@ const expire = (state: TradeState, now: Date): TradeDecision => {
   return establish(state, { type: 'TradeExpired', data: { at: now.getTime() } });
 };
 
+/** Only while escrowing: from settling on every leg is held and settlement always finishes. */
+const abort = (state: TradeState, reason: string): TradeDecision => {
+  const status = statusOf(state);
+  if (status === 'releasing' || status === 'failed' || status === 'cancelled') return noop();
+  if (status !== 'escrowing') return reject('REJECTED', `the trade can no longer be aborted: it is ${status}`);
+  return establish(state, { type: 'TradeAborted', data: { reason } });
+};
+
 type StepCommand = Extract<TradeCommand, { type: 'escrowConfirmed' | 'escrowFailed' | 'settled' | 'released' }>;
 
 /**
@@ -158,6 +166,8 @@ export const decideTrade = (command: TradeCommand, state: TradeState, context: D
       return cancel(state, command.data, context.issuer);
     case 'expire':
       return expire(state, context.now);
+    case 'abort':
+      return abort(state, command.data.reason);
     case 'escrowConfirmed':
     case 'escrowFailed':
     case 'settled':

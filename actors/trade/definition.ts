@@ -20,6 +20,7 @@ export const tradeDefinition: ActorDefinition<TradeState, TradeCommand, TradeEve
     accept: { schema: TradeCommandSchemas.accept },
     cancel: { schema: TradeCommandSchemas.cancel },
     expire: { schema: TradeCommandSchemas.expire, issuers: ['server'] },
+    abort: { schema: TradeCommandSchemas.abort, issuers: ['server'] },
     escrowConfirmed: { schema: TradeCommandSchemas.escrowConfirmed, issuers: ['server'] },
     escrowFailed: { schema: TradeCommandSchemas.escrowFailed, issuers: ['server'] },
     settled: { schema: TradeCommandSchemas.settled, issuers: ['server'] },

@@ -25,6 +25,7 @@ import {
  *   escrowing ─every leg escrowed→ settling ─every leg settled→ completed
  *   escrowing ─TradeEscrowFailed→ releasing(failed) ─nothing held→ failed
  *   escrowing ─TradeCancelled | TradeExpired→ releasing(cancelled) ─nothing held→ cancelled
+ *   escrowing ─TradeAborted→ releasing(failed) ─nothing held→ failed
  *
  * "Nothing held" means every leg failed or was released: a leg whose escrow was still
  * in flight is waited for, and released if it turns out to have been escrowed.
@@ -122,6 +123,7 @@ export const tradeMachine = setup({
         TradeEscrowFailed: { guard: 'legRequested', target: 'releasing', actions: [{ type: 'markLeg', params: { status: 'failed' } }, assign({ unwinding: 'failed' })] },
         TradeCancelled: { target: 'releasing', actions: assign({ unwinding: 'cancelled' }) },
         TradeExpired: { target: 'releasing', actions: assign({ unwinding: 'cancelled' }) },
+        TradeAborted: { target: 'releasing', actions: assign({ unwinding: 'failed' }) },
       },
     },
     settling: {

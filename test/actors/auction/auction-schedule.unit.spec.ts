@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dueAuctions, nextDeadline } from '../../../actors/auction/schedule.js';
-import { pendingSteps } from '../../../actors/auction/steps.js';
+import { bidReference, pendingSteps } from '../../../actors/auction/steps.js';
 import { evolveAuction, initialAuctionState, type AuctionState } from '../../../actors/auction/state.js';
 import type { AuctionEvent } from '../../../events/auction.js';
 import {
@@ -62,10 +62,10 @@ describe('pending steps for the process manager', () => {
 
   it('the debit of a bid awaiting its funds, then the refund of the bid it outbid', () => {
     expect(pendingSteps(fold([...withLead, placed('b2', 'p2', 300)]), AUCTION)).toEqual([
-      { kind: 'holdBidFunds', bidId: 'b2', bidder: 'p2', amount: 300, reference: 'b2' },
+      { kind: 'holdBidFunds', bidId: 'b2', bidder: 'p2', amount: 300, reference: bidReference(AUCTION, 'b2') },
     ]);
     const outbid = [...withLead, placed('b2', 'p2', 300), confirmed('b2', 'p2', 300), refundRequested('b1', 'p1', 200)];
-    expect(pendingSteps(fold(outbid), AUCTION)).toEqual([{ kind: 'refundBid', bidId: 'b1', bidder: 'p1', amount: 200, reference: 'b1' }]);
+    expect(pendingSteps(fold(outbid), AUCTION)).toEqual([{ kind: 'refundBid', bidId: 'b1', bidder: 'p1', amount: 200, reference: bidReference(AUCTION, 'b1') }]);
     expect(pendingSteps(fold([...outbid, refundConfirmed('b1')]), AUCTION)).toEqual([]);
   });
 
@@ -84,8 +84,14 @@ describe('pending steps for the process manager', () => {
     expect(pendingSteps(fold([...open, cancelled, ended('cancelled')]), AUCTION)).toEqual([]);
   });
 
+  it('a bid reference is unique per auction and bid, and subject-safe', () => {
+    expect(bidReference('a1', 'b1')).not.toBe(bidReference('a2', 'b1'));
+    expect(bidReference('a1-b', '1')).not.toBe(bidReference('a1', 'b-1'));
+    expect(bidReference('a1', 'b1')).toMatch(/^bid-[A-Za-z0-9_-]{22}$/);
+  });
+
   it('refunds outlive the end of the auction', () => {
     const bought = [...withLead, placed('b2', 'p2', 1_000, true), confirmed('b2', 'p2', 1_000), refundRequested('b1', 'p1', 200), won('p2', 'b2', 1_000), ended('settled')];
-    expect(pendingSteps(fold(bought), AUCTION)).toEqual([{ kind: 'refundBid', bidId: 'b1', bidder: 'p1', amount: 200, reference: 'b1' }]);
+    expect(pendingSteps(fold(bought), AUCTION)).toEqual([{ kind: 'refundBid', bidId: 'b1', bidder: 'p1', amount: 200, reference: bidReference(AUCTION, 'b1') }]);
   });
 });
