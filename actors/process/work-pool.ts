@@ -34,7 +34,7 @@ export interface WorkPoolStats {
 export interface WorkPool {
   /** Queues `key` unless it is queued or running (then it runs once more after). */
   offer(key: string): void;
-  /** Whether new work should be refused: the queue is at its bound. */
+  /** Whether new work should be refused: keys waiting (for a worker or out a pause) are at the bound. */
   saturated(): boolean;
   stats(): WorkPoolStats;
   /** Takes no new work, cancels pauses, and resolves once running jobs end. */
@@ -111,7 +111,7 @@ export const createWorkPool = (options: WorkPoolOptions): WorkPool => {
       queued.add(key);
       pump();
     },
-    saturated: () => queued.size >= maxQueued,
+    saturated: () => queued.size + pauses.size >= maxQueued,
     stats: () => ({ poolSize, active: running.size, queued: queued.size, waiting: pauses.size, maxQueued, jobsRun, jobsFailed }),
     stop: async () => {
       stopped = true;

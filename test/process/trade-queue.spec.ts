@@ -1,43 +1,191 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEmbeddedBus, type EmbeddedBus } from '../../infra/bus/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createActorHost } from '../../actors/runtime/host.js';
+import { createEmbeddedBus } from '../../infra/bus/index.js';
 import { createMemoryEventStore } from '../../infra/eventstore/memory/memory-event-store.js';
-import { startWorldNode, type WorldNode } from '../../infra/world/world-node.js';
-import { sleep, streamEvents } from '../runtime/harness.js';
-import { agreeTrade, command, seedWorld } from './world-fixture.js';
+import { worldActors } from '../../infra/world/world-node.js';
+import { withFaults } from '../support/faulty-store.js';
+import { streamEvents } from '../runtime/harness.js';
+import {
+  agreeTrade,
+  asPlayer,
+  balanceOf,
+  command,
+  eventually,
+  holderOf,
+  seedWorld,
+  startInProcessWorld,
+  tradeOutcome,
+  type InProcessWorld,
+} from './world-fixture.js';
 
-describe('the trade queue drives agreed trades to their end', () => {
-  let bus: EmbeddedBus;
-  let node: WorldNode;
-  const store = createMemoryEventStore();
-
-  beforeEach(async () => {
-    bus = createEmbeddedBus();
-    node = await startWorldNode({ bus, transport: bus, store, world: { guildBatchWindowMs: 0 } });
-  });
+/**
+ * The trade queue as players meet it: they agree a trade, and the queue escrows, settles
+ * or hands everything back, whatever fails on the way.
+ */
+describe('the trade queue', () => {
+  let world: InProcessWorld | undefined;
   afterEach(async () => {
-    await node.stop();
-    await bus.close();
+    await world?.stop();
+    world = undefined;
   });
 
-  const waitClosed = async (tradeId: string): Promise<string[]> => {
-    for (let i = 0; i < 200; i += 1) {
-      const events = await streamEvents(store, `trade-${tradeId}`);
-      if (events.includes('TradeClosed.v1')) return events;
-      await sleep(10);
-    }
-    throw new Error(`trade ${tradeId} did not close: ${(await streamEvents(store, `trade-${tradeId}`)).join(', ')}`);
-  };
-
-  it('swaps a sword for gold', async () => {
+  it('given an agreed swap of a sword for gold, it escrows both, then settles both', async () => {
+    world = await startInProcessWorld();
+    const { bus, store } = world;
     await seedWorld(bus, ['alice', 'bob'], { gold: 100, items: 1 });
+
     const reply = await agreeTrade(bus, { tradeId: 't1', initiator: 'alice', counterparty: 'bob', initiatorItems: ['alice-i0'], counterpartyGold: 40 });
-    expect(reply).toMatchObject({ ok: true });
-    const events = await waitClosed('t1');
-    expect(events).toContain('TradeLegSettled.v1');
+
+    expect(reply).toMatchObject({ ok: true, events: ['TradeOfferAccepted', 'TradeEscrowRequested'] });
+    expect(await tradeOutcome(store, 't1')).toBe('completed');
+    expect(await holderOf(store, 'alice-i0')).toBe('bob');
+    expect(await balanceOf(store, 'alice')).toBe(140);
+    expect(await balanceOf(store, 'bob')).toBe(60);
     expect(await streamEvents(store, 'item-alice-i0')).toEqual(['ItemMinted.v1', 'ItemEscrowed.v1', 'ItemReleased.v1']);
-    const alice = await command(bus, 'player', 'alice', 'debit', { amount: 140, cause: 'purchase', reference: 'x' });
-    expect(alice).toMatchObject({ ok: true, result: { balance: 0 } });
-    const bob = await command(bus, 'player', 'bob', 'debit', { amount: 61, cause: 'purchase', reference: 'x' });
-    expect(bob).toMatchObject({ ok: false, error: { code: 'REJECTED' } });
+  });
+
+  it('given a party without the gold it offered, the trade fails and the other party gets its item back', async () => {
+    world = await startInProcessWorld();
+    const { bus, store } = world;
+    await seedWorld(bus, ['alice', 'bob'], { gold: 10, items: 1 });
+    // Bob spends his gold after offering it.
+    await agreeTrade(bus, { tradeId: 't2', initiator: 'alice', counterparty: 'bob', initiatorItems: ['alice-i0'], counterpartyGold: 10 }).then(
+      () => undefined,
+    );
+    // The race is decided by the queue; both orders must end consistently.
+    const outcome = await tradeOutcome(store, 't2');
+    expect(['completed', 'failed']).toContain(outcome);
+
+    await seedWorld(bus, ['carol'], { gold: 0, items: 1 });
+    await agreeTrade(bus, { tradeId: 't3', initiator: 'carol', counterparty: 'alice', initiatorItems: ['carol-i0'], counterpartyGold: 1_000 });
+    expect(await tradeOutcome(store, 't3')).toBe('failed');
+    expect(await holderOf(store, 'carol-i0')).toBe('carol');
+    const events = await streamEvents(store, 'trade-t3');
+    expect(events).toContain('TradeEscrowFailed.v1');
+    expect(events.at(-1)).toBe('TradeClosed.v1');
+  });
+
+  it('given an item its offerer no longer owns, the escrow is refused with NOT_OWNER and nothing moves', async () => {
+    world = await startInProcessWorld();
+    const { bus, store } = world;
+    await seedWorld(bus, ['alice', 'bob', 'carol'], { gold: 50, items: 1 });
+    await command(bus, 'item', 'alice-i0', 'transfer', { from: 'alice', to: 'carol' }, asPlayer('alice'));
+
+    await agreeTrade(bus, { tradeId: 't4', initiator: 'alice', counterparty: 'bob', initiatorItems: ['alice-i0'], counterpartyGold: 50 });
+
+    expect(await tradeOutcome(store, 't4')).toBe('failed');
+    expect(await holderOf(store, 'alice-i0')).toBe('carol');
+    expect(await balanceOf(store, 'bob')).toBe(50);
+  });
+
+  it('given a trade agreed while no queue ran (its host crashed), a queue started later finds it in the log and completes it', async () => {
+    const store = createMemoryEventStore();
+    const bus = createEmbeddedBus();
+    const bare = createActorHost({ bus, store, actors: worldActors({ guildBatchWindowMs: 0 }) });
+    await bare.start();
+    await seedWorld(bus, ['alice', 'bob'], { gold: 30, items: 2 });
+    await agreeTrade(bus, {
+      tradeId: 't5',
+      initiator: 'alice',
+      counterparty: 'bob',
+      initiatorItems: ['alice-i0', 'alice-i1'],
+      counterpartyItems: ['bob-i0'],
+      counterpartyGold: 30,
+    });
+    await bare.stop();
+    await bus.close();
+    expect(await streamEvents(store, 'trade-t5')).not.toContain('TradeClosed.v1');
+
+    world = await startInProcessWorld({ store });
+
+    expect(await tradeOutcome(store, 't5')).toBe('completed');
+    expect(await holderOf(store, 'alice-i0')).toBe('bob');
+    expect(await holderOf(store, 'alice-i1')).toBe('bob');
+    expect(await holderOf(store, 'bob-i0')).toBe('alice');
+    expect(await balanceOf(store, 'alice')).toBe(60);
+    expect(await balanceOf(store, 'bob')).toBe(0);
+  });
+
+  it('given the second leg cannot be written, the trade aborts, releases every escrow, and creates no gold', async () => {
+    const store = withFaults(createMemoryEventStore());
+    world = await startInProcessWorld({ store, processManager: { abortEscrowAfterMs: 200, maxBackoffMs: 50 } });
+    const { bus } = world;
+    await seedWorld(bus, ['alice', 'bob'], { gold: 100, items: 1 });
+    // Bob's wallet cannot be written: his gold leg's escrow gets no answer it can act on.
+    store.failAppends((stream) => stream === 'player-bob');
+
+    await agreeTrade(bus, { tradeId: 't6', initiator: 'alice', counterparty: 'bob', initiatorItems: ['alice-i0'], counterpartyGold: 70 });
+
+    await eventually('the trade aborts', async () => (await streamEvents(store, 'trade-t6')).includes('TradeAborted.v1'));
+    await eventually('the sword goes back to alice', async () => (await holderOf(store, 'alice-i0')) === 'alice');
+    expect(store.failedAppends).toBeGreaterThan(0);
+    // While Bob's wallet is unreachable the trade cannot know whether his gold left him: it waits.
+    expect(await streamEvents(store, 'trade-t6')).not.toContain('TradeClosed.v1');
+
+    store.heal();
+
+    expect(await tradeOutcome(store, 't6')).toBe('failed');
+    expect(await holderOf(store, 'alice-i0')).toBe('alice');
+    expect(await balanceOf(store, 'alice')).toBe(100);
+    expect(await balanceOf(store, 'bob')).toBe(100);
+  });
+
+  it('given settlement writes failing for a while, the trade completes once they succeed, exactly once', async () => {
+    const store = withFaults(createMemoryEventStore());
+    world = await startInProcessWorld({ store, processManager: { maxBackoffMs: 50 } });
+    const { bus } = world;
+    await seedWorld(bus, ['alice', 'bob'], { gold: 100, items: 1 });
+    // Alice's wallet fails: Bob's gold can be escrowed but not paid to her.
+    store.failAppends((stream) => stream === 'player-alice');
+
+    await agreeTrade(bus, { tradeId: 't7', initiator: 'alice', counterparty: 'bob', initiatorItems: ['alice-i0'], counterpartyGold: 25 });
+    await eventually('settlement has begun', async () => (await streamEvents(store, 'trade-t7')).includes('TradeSettlementRequested.v1'));
+    await eventually('the payment to alice has failed a few times', async () => store.failedAppends >= 3);
+    store.heal();
+
+    expect(await tradeOutcome(store, 't7')).toBe('completed');
+    expect(await balanceOf(store, 'alice')).toBe(125);
+    expect(await balanceOf(store, 'bob')).toBe(75);
+    expect(await holderOf(store, 'alice-i0')).toBe('bob');
+  });
+
+  it('given a trade never accepted, it expires at its deadline and closes cancelled', async () => {
+    world = await startInProcessWorld({ processManager: { tickMs: 20 } });
+    const { bus, store } = world;
+    await seedWorld(bus, ['alice', 'bob'], { gold: 0, items: 1 });
+    const expiresAt = Date.now() + 300;
+    await command(bus, 'trade', 't8', 'propose', { initiator: 'alice', counterparty: 'bob', expiresAt }, asPlayer('alice'));
+    await command(bus, 'trade', 't8', 'offer', { items: ['alice-i0'], gold: 0 }, asPlayer('alice'));
+
+    expect(await tradeOutcome(store, 't8')).toBe('cancelled');
+    expect(await streamEvents(store, 'trade-t8')).toContain('TradeExpired.v1');
+    expect(await holderOf(store, 'alice-i0')).toBe('alice');
+  });
+
+  it('given its queue is full, a new trade is refused with OVERLOADED, and trades already agreed still finish', async () => {
+    const store = withFaults(createMemoryEventStore());
+    world = await startInProcessWorld({ store, processManager: { poolSize: 1, maxQueued: 1, maxBackoffMs: 50 } });
+    const { bus, node } = world;
+    await seedWorld(bus, ['alice', 'bob', 'carol', 'dave'], { gold: 10, items: 1 });
+    // Items cannot be written: every escrow stays unanswered and the trades queue up.
+    store.failAppends((stream) => stream.startsWith('item-'));
+    await agreeTrade(bus, { tradeId: 'q1', initiator: 'alice', counterparty: 'bob', initiatorItems: ['alice-i0'], counterpartyGold: 1 });
+    await agreeTrade(bus, { tradeId: 'q2', initiator: 'carol', counterparty: 'dave', initiatorItems: ['carol-i0'], counterpartyGold: 1 });
+    await eventually('the queue is full', () => {
+      const { queued, waiting } = node.processManager.stats();
+      return Promise.resolve(queued + waiting >= 1);
+    });
+
+    const refused = await command(bus, 'trade', 'q3', 'propose', { initiator: 'dave', counterparty: 'alice', expiresAt: Date.now() + 60_000 }, asPlayer('dave'));
+
+    expect(refused).toMatchObject({ ok: false, error: { code: 'OVERLOADED' } });
+    const stats = node.processManager.stats();
+    expect(stats).toMatchObject({ poolSize: 1, maxQueued: 1 });
+    expect(stats.overloaded).toBeGreaterThanOrEqual(1);
+    store.heal();
+    for (const tradeId of ['q1', 'q2']) expect(await tradeOutcome(store, tradeId)).toBe('completed');
+    expect(await command(bus, 'trade', 'q3', 'propose', { initiator: 'dave', counterparty: 'alice', expiresAt: Date.now() + 60_000 }, asPlayer('dave'))).toMatchObject({
+      ok: true,
+    });
   });
 });

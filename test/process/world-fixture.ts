@@ -2,6 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { RequestTransport } from '../../actors/runtime/bus.js';
 import type { Issuer } from '../../actors/runtime/protocol/issuer.js';
 import type { CommandReply } from '../../actors/runtime/protocol/reply.js';
+import { worldCodec } from '../../events/world.js';
+import type { EventStore } from '../../events/store/index.js';
+import { createEmbeddedBus, type EmbeddedBus } from '../../infra/bus/index.js';
+import { createMemoryEventStore } from '../../infra/eventstore/memory/memory-event-store.js';
+import { startWorldNode, type WorldNode, type WorldNodeOptions } from '../../infra/world/world-node.js';
 import { send } from '../runtime/harness.js';
 
 /** Game-server and player commands against a running world, in the words of the README. */
@@ -81,4 +86,81 @@ export const agreeTrade = async (transport: RequestTransport, terms: TradeTerms)
     if (!reply.ok) return reply;
   }
   return reply;
+};
+
+/** The last word of a stream's gold ledger: the balance after its latest entry (0 before any). */
+export const balanceOf = async (store: EventStore, playerId: string): Promise<number> => {
+  let balance = 0;
+  for await (const stored of store.read(`player-${playerId}`)) {
+    const event = worldCodec.decode(stored);
+    if (event.type === 'GoldCredited' || event.type === 'GoldDebited') balance = event.data.balanceAfter;
+  }
+  return balance;
+};
+
+/** Who holds an item at the end of its stream: a player id, `trade:<id>`/`auction:<id>` in escrow, or `gone`. */
+export const holderOf = async (store: EventStore, itemId: string): Promise<string | undefined> => {
+  let holder: string | undefined;
+  for await (const stored of store.read(`item-${itemId}`)) {
+    const event = worldCodec.decode(stored);
+    if (event.type === 'ItemMinted') holder = event.data.owner;
+    else if (event.type === 'ItemTransferred' || event.type === 'ItemReleased') holder = event.data.to;
+    else if (event.type === 'ItemEscrowed') holder = `${event.data.holder.kind}:${event.data.holder.id}`;
+    else if (event.type === 'ItemConsumed' || event.type === 'ItemDestroyed') holder = 'gone';
+  }
+  return holder;
+};
+
+/** How a trade ended, once it has: polls its stream. */
+export const tradeOutcome = async (store: EventStore, tradeId: string, withinMs = 10_000): Promise<string> => {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    for await (const stored of store.read(`trade-${tradeId}`)) {
+      const event = worldCodec.decode(stored);
+      if (event.type === 'TradeClosed') return event.data.outcome;
+    }
+    if (Date.now() > deadline) throw new Error(`trade ${tradeId} did not close within ${withinMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
+/** Waits until `check` holds, polling; throws with `what` when it does not in time. */
+export const eventually = async (what: string, check: () => Promise<boolean>, withinMs = 10_000): Promise<void> => {
+  const deadline = Date.now() + withinMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${withinMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
+export interface InProcessWorld {
+  readonly bus: EmbeddedBus;
+  readonly store: EventStore;
+  readonly node: WorldNode;
+  stop(): Promise<void>;
+}
+
+/** A whole world in this process: embedded bus, the given store (memory by default), one node. */
+export const startInProcessWorld = async (
+  options: { readonly store?: EventStore; readonly clock?: () => Date; readonly processManager?: WorldNodeOptions['processManager'] } = {},
+): Promise<InProcessWorld> => {
+  const bus = createEmbeddedBus();
+  const store = options.store ?? createMemoryEventStore();
+  const node = await startWorldNode({
+    bus,
+    transport: bus,
+    store,
+    world: { guildBatchWindowMs: 0 },
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.processManager === undefined ? {} : { processManager: options.processManager }),
+  });
+  return {
+    bus,
+    store,
+    node,
+    stop: async () => {
+      await node.stop();
+      await bus.close();
+    },
+  };
 };

@@ -1,0 +1,55 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agreeTrade, balanceOf, command, holderOf, seedWorld, startInProcessWorld, tradeOutcome, type InProcessWorld } from './world-fixture.js';
+
+/**
+ * One item offered in 2 to 8 trades at once, each to another buyer: at most one of them
+ * may complete, the item ends with exactly one player, and only its buyer paid. The
+ * trades race through negotiation and escrow in an order each run draws anew.
+ */
+describe('one item offered in several concurrent trades', () => {
+  let world: InProcessWorld;
+  beforeAll(async () => {
+    world = await startInProcessWorld({ processManager: { maxBackoffMs: 20 } });
+  });
+  afterAll(async () => {
+    await world.stop();
+  });
+
+  const PRICE = 7;
+  const GOLD = 100;
+  let run = 0;
+  let sold = 0;
+
+  it('completes at most one of them, and the item and the gold end where that trade put them', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 2, max: 8 }), fc.array(fc.nat(3), { minLength: 8, maxLength: 8 }), async (trades, pauses) => {
+        run += 1;
+        const { bus, store } = world;
+        const seller = `s${run}`;
+        const buyers = Array.from({ length: trades }, (_, index) => `b${run}x${index}`);
+        await seedWorld(bus, [seller, ...buyers], { gold: GOLD, items: 0 });
+        const itemId = `i${run}`;
+        await command(bus, 'item', itemId, 'mint', { templateId: 'relic', owner: seller });
+
+        await Promise.all(
+          buyers.map(async (buyer, index) => {
+            await new Promise((resolve) => setTimeout(resolve, pauses[index] ?? 0));
+            await agreeTrade(bus, { tradeId: `t${run}x${index}`, initiator: seller, counterparty: buyer, initiatorItems: [itemId], counterpartyGold: PRICE });
+          }),
+        );
+        const outcomes = await Promise.all(buyers.map((_, index) => tradeOutcome(store, `t${run}x${index}`)));
+
+        const winners = buyers.filter((_, index) => outcomes[index] === 'completed');
+        expect(winners.length).toBeLessThanOrEqual(1);
+        sold += winners.length;
+        expect(await holderOf(store, itemId)).toBe(winners[0] ?? seller);
+        expect(await balanceOf(store, seller)).toBe(GOLD + PRICE * winners.length);
+        for (const buyer of buyers) expect(await balanceOf(store, buyer)).toBe(winners.includes(buyer) ? GOLD - PRICE : GOLD);
+      }),
+      { numRuns: 200, seed: 20261124, endOnFailure: true },
+    );
+    // The race is real: most runs sell the item once, and none twice.
+    expect(sold).toBeGreaterThan(100);
+  }, 120_000);
+});
