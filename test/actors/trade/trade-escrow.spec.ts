@@ -177,3 +177,35 @@ describe('trade: state rebuilt from events', () => {
     expect(view(fold([confirmed(SWORD)]))).toEqual(view(fold([])));
   });
 });
+
+describe('trade: aborted by the trade queue', () => {
+  const abort = command('abort', { reason: 'escrow outcome unknown: INTERNAL: event store failed' });
+  const aborted: TradeEvent = { type: 'TradeAborted', data: { reason: 'escrow outcome unknown: INTERNAL: event store failed' } };
+
+  it('unwinds an escrowing trade as failed, releasing what is held and asking again about what is not known', () => {
+    spec
+      .given([...agreed, confirmed(SWORD)])
+      .when(abort, by(server))
+      .then([aborted, { type: 'TradeReleaseRequested', data: { steps: [releaseSword] } }]);
+    const state = fold([...agreed, confirmed(SWORD), aborted]);
+    expect(statusOf(state)).toBe('releasing');
+    expect(pendingSteps(state)).toEqual([releaseSword, escrowBobsGold]);
+  });
+  it('ends failed once the late escrow is confirmed and released', () => {
+    const late = [...agreed, confirmed(SWORD), aborted, releasedLeg(SWORD)];
+    spec
+      .given(late)
+      .when(confirm(BOBS_GOLD), by(server))
+      .then([confirmed(BOBS_GOLD), { type: 'TradeReleaseRequested', data: { steps: [refundBobsGold] } }]);
+    spec.given([...late, confirmed(BOBS_GOLD)]).when(release(BOBS_GOLD), by(server)).then([releasedLeg(BOBS_GOLD), closed('failed')]);
+  });
+  it('is a no-op once the trade is unwinding or over, and refused before escrow or during settlement', () => {
+    spec.given([...agreed, aborted]).when(abort, by(server)).then([]);
+    spec.given([...unwinding]).when(abort, by(server)).then([]);
+    spec.given(agreed.slice(0, 3)).when(abort, by(server)).thenRejects('REJECTED');
+    spec.given(escrowed).when(abort, by(server)).thenRejects('REJECTED');
+  });
+  it('may come from the trade queue only', () => {
+    spec.given(agreed).when(abort, by(player(ALICE))).thenRejects('UNAUTHORIZED');
+  });
+});
