@@ -5,6 +5,7 @@ import { auctionEventCodec } from '../auction/definition.js';
 import { auctionStepCommand, auctionStepFollowUp } from '../auction/manager-steps.js';
 import { evolveAuction, initialAuctionState, type AuctionState } from '../auction/state.js';
 import { pendingSteps } from '../auction/steps.js';
+import { createStreamFolder } from './folded-streams.js';
 import { verdictOf } from './replies.js';
 import type { CommandSender } from './sender.js';
 import type { DriveResult } from './trade-driver.js';
@@ -16,26 +17,30 @@ import type { DriveResult } from './trade-driver.js';
  * paid and the sale reported only once the item reached the winner.
  */
 
-export const loadAuction = async (store: EventStore, auctionId: string): Promise<{ state: AuctionState; revision: bigint }> => {
-  let state = initialAuctionState();
-  let revision = -1n;
-  for await (const stored of store.read(streamName(AUCTION_CATEGORY, auctionId))) {
-    state = evolveAuction(state, auctionEventCodec.decode(stored));
-    revision = stored.revision;
-  }
-  return { state, revision };
-};
+/** Auctions remembered folded between drives. */
+const FOLDED_AUCTIONS = 10_000;
 
 const MAX_ROUNDS = 8;
 const FINAL = new Set(['settled', 'returned', 'cancelled']);
 
 export const createAuctionDriver = (options: { readonly store: EventStore; readonly sender: CommandSender }) => {
   const { store, sender } = options;
+  const auctions = createStreamFolder<AuctionState>({
+    store,
+    initial: initialAuctionState,
+    fold: (state, stored) => evolveAuction(state, auctionEventCodec.decode(stored)),
+    max: FOLDED_AUCTIONS,
+  });
   return async (auctionId: string): Promise<DriveResult> => {
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
-      const { state, revision } = await loadAuction(store, auctionId);
+      const stream = streamName(AUCTION_CATEGORY, auctionId);
+      const { state, revision } = await auctions.load(stream);
       const steps = pendingSteps(state, auctionId);
-      if (steps.length === 0) return { kind: 'settled', revision, finished: FINAL.has(state.status) };
+      if (steps.length === 0) {
+        const finished = FINAL.has(state.status);
+        if (finished) auctions.forget(stream);
+        return { kind: 'settled', revision, finished };
+      }
       for (const step of steps) {
         const followUp = auctionStepFollowUp(auctionId, step, await sender.send(auctionStepCommand(auctionId, step)));
         if (followUp.kind !== 'report') return { kind: 'unfinished', blocked: followUp.kind === 'blocked', reason: followUp.reason };

@@ -1,9 +1,10 @@
-import type { EventStore } from '../../events/store/index.js';
+import type { EventStore, StoredEvent } from '../../events/store/index.js';
 import { streamName } from '../../events/store/index.js';
 import { tradeEventCodec } from '../trade/definition.js';
 import { tradeStepCommand, tradeStepFollowUp, type StepFollowUp } from '../trade/manager-steps.js';
 import { TRADE_CATEGORY } from '../trade/commands.js';
 import { evolveTrade, initialTradeState, pendingSteps, statusOf, type TradeState } from '../trade/state.js';
+import { createStreamFolder } from './folded-streams.js';
 import { verdictOf } from './replies.js';
 import type { CommandSender } from './sender.js';
 import { derivedCommandId } from './step-ids.js';
@@ -18,24 +19,18 @@ import { derivedCommandId } from './step-ids.js';
 
 export interface LoadedTrade {
   readonly state: TradeState;
-  /** -1 for a trade that does not exist. */
-  readonly revision: bigint;
   /** Epoch ms of the append that began the escrow, if the trade got that far. */
   readonly escrowBeganAt: number | undefined;
 }
 
-export const loadTrade = async (store: EventStore, tradeId: string): Promise<LoadedTrade> => {
-  let state = initialTradeState();
-  let revision = -1n;
-  let escrowBeganAt: number | undefined;
-  for await (const stored of store.read(streamName(TRADE_CATEGORY, tradeId))) {
-    const recorded = tradeEventCodec.decode(stored);
-    state = evolveTrade(state, recorded);
-    if (recorded.type === 'TradeEscrowRequested' && escrowBeganAt === undefined) escrowBeganAt = recorded.metadata.occurredAt.getTime();
-    revision = stored.revision;
-  }
-  return { state, revision, escrowBeganAt };
+const foldTrade = (loaded: LoadedTrade, stored: StoredEvent): LoadedTrade => {
+  const recorded = tradeEventCodec.decode(stored);
+  const escrowBegins = recorded.type === 'TradeEscrowRequested' && loaded.escrowBeganAt === undefined;
+  return { state: evolveTrade(loaded.state, recorded), escrowBeganAt: escrowBegins ? recorded.metadata.occurredAt.getTime() : loaded.escrowBeganAt };
 };
+
+/** Trades remembered folded between drives. */
+const FOLDED_TRADES = 10_000;
 
 export type DriveResult =
   /** Nothing owed now; `finished` when the trade is over. */
@@ -59,6 +54,12 @@ const FINAL = new Set(['completed', 'failed', 'cancelled']);
 
 export const createTradeDriver = (options: TradeDriverOptions) => {
   const { store, sender, now, onError } = options;
+  const trades = createStreamFolder<LoadedTrade>({
+    store,
+    initial: () => ({ state: initialTradeState(), escrowBeganAt: undefined }),
+    fold: foldTrade,
+    max: FOLDED_TRADES,
+  });
 
   const report = async (tradeId: string, followUp: StepFollowUp): Promise<string | undefined> => {
     if (followUp.kind !== 'report') return followUp.reason;
@@ -87,10 +88,15 @@ export const createTradeDriver = (options: TradeDriverOptions) => {
 
   return async (tradeId: string): Promise<DriveResult> => {
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
-      const loaded = await loadTrade(store, tradeId);
+      const stream = streamName(TRADE_CATEGORY, tradeId);
+      const { state: loaded, revision } = await trades.load(stream);
       const steps = pendingSteps(loaded.state);
       const status = statusOf(loaded.state);
-      if (steps.length === 0) return { kind: 'settled', revision: loaded.revision, finished: FINAL.has(status) };
+      if (steps.length === 0) {
+        const finished = FINAL.has(status);
+        if (finished) trades.forget(stream);
+        return { kind: 'settled', revision, finished };
+      }
       const followUps = await Promise.all(
         steps.map(async (step) => tradeStepFollowUp(tradeId, step, await sender.send(tradeStepCommand(tradeId, step)))),
       );
