@@ -8,6 +8,7 @@ import { openSqliteEventStore, type SqliteEventStoreOptions } from '../../infra/
 import { benchEventStores, eventStoreTable, type StoreUnderTest } from './event-store.js';
 import { benchRuntime } from './runtime.js';
 import { benchGuildBatching, DEFAULT_GUILD_BATCHING_OPTIONS, guildBatchingTable } from './world-guild-batching.js';
+import { benchTrades, DEFAULT_TRADES_OPTIONS, tradesTable } from './world-trades.js';
 import { benchItemTransfers, DEFAULT_ITEM_TRANSFERS_OPTIONS, itemTransfersTable } from './world-item-transfers.js';
 
 /**
@@ -19,7 +20,7 @@ const integer = (value: string): number => Number.parseInt(value, 10);
 
 const program = new Command('bench')
   .description('Shardkeep benchmarks; figures are printed as a Markdown table for docs/BENCHMARKS.md.')
-  .addOption(new Option('--suite <name>', 'which suite to run').choices(['event-store', 'runtime', 'world', 'all']).default('all'))
+  .addOption(new Option('--suite <name>', 'which suite to run').choices(['event-store', 'runtime', 'world', 'trades', 'all']).default('all'))
   .option('--appends <n>', 'event-store: appends per measured run (split across writers)', integer, 4_000)
   .option('--read-events <n>', 'event-store: events in the log for the read figures', integer, 100_000)
   .option('--repeats <n>', 'event-store: runs per figure; the median is reported', integer, 3)
@@ -98,6 +99,11 @@ const main = async (): Promise<void> => {
     console.log('\n## World: item transfers, hot and spread, SQLite beside memory\n');
     const transfers = await benchItemTransfers(DEFAULT_ITEM_TRANSFERS_OPTIONS, (line) => console.log(`  ${line}`));
     console.log(`\n${itemTransfersTable(transfers, DEFAULT_ITEM_TRANSFERS_OPTIONS)}\n`);
+  }
+  if (options.suite === 'trades' || options.suite === 'all') {
+    console.log('\n## Trades and a hot auction, SQLite beside memory\n');
+    const trades = await benchTrades(DEFAULT_TRADES_OPTIONS, (line) => console.log(`  ${line}`));
+    console.log(`\n${tradesTable(trades, DEFAULT_TRADES_OPTIONS)}\n`);
   }
   console.log(`\ndone in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
 };
