@@ -1,12 +1,10 @@
-import { transition } from 'xstate';
 import { describeLeg, type TradeEvent, type TradeFact, type TradeLeg } from '../../events/trade.js';
 import { accept, reject, type Decider, type Decision, type DecisionContext } from '../runtime/decider.js';
 import type { Issuer } from '../runtime/protocol/issuer.js';
 import { SERVER_ONLY_COMMANDS, type TradeCommand } from './commands.js';
 import { TRADE_ID_MAX, legsOf, offerOf, otherParty, progressOf, type TradeContext } from './legs.js';
-import { tradeMachine } from './machine.js';
 import { requestsOf } from './requests.js';
-import { contextOf, evolveTrade, initialTradeState, statusOf, type TradeState } from './state.js';
+import { contextOf, evolveTrade, initialTradeState, statusOf, takeFact, type TradeState } from './state.js';
 
 /**
  * The trade decider. It checks who may send a command and whether it fits (with a
@@ -42,7 +40,7 @@ const partyActing = (trade: TradeContext, issuer: Issuer, named: string | undefi
 
 /** Lets the machine take the fact; its requests follow the fact in the same append. */
 const establish = (state: TradeState, fact: TradeFact): TradeDecision => {
-  const [next, actions] = transition(tradeMachine, state, fact);
+  const [next, actions] = takeFact(state, fact);
   // The checks below mirror the machine's guards; this only fires if they drift apart.
   if (next === state) return reject('REJECTED', `the trade cannot take ${fact.type} while ${statusOf(state)}`);
   return accept<TradeEvent>(fact, ...requestsOf(actions));

@@ -1,5 +1,5 @@
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
-import { isTradeRequest, type TradeEvent, type TradeStep } from '../../events/trade.js';
+import { isTradeRequest, type TradeEvent, type TradeFact, type TradeStep } from '../../events/trade.js';
 import { escrowStep, legsIn, releaseStep, settleStep, type TradeContext } from './legs.js';
 import { tradeMachine, type TradeStatus } from './machine.js';
 
@@ -25,6 +25,8 @@ export const contextOf = (state: TradeState): TradeContext => state.context;
  */
 export const evolveTrade = (state: TradeState, event: TradeEvent): TradeState => {
   if (isTradeRequest(event)) return state;
+  // The runtime folds each fact the decider just established: reuse that transition.
+  if (lastTransition !== undefined && lastTransition.state === state && lastTransition.fact === event) return lastTransition.next;
   try {
     return transition(tradeMachine, state, event)[0];
   } catch {
@@ -32,6 +34,27 @@ export const evolveTrade = (state: TradeState, event: TradeEvent): TradeState =>
     // replays the log with its own checks, the actor keeps the state it had.
     return state;
   }
+};
+
+/**
+ * The transition the decider computed last, kept so that folding the very fact it
+ * returned (same state object, same event object) does not run the machine again.
+ * Identity only, on immutable values: it can only ever return what `transition()`
+ * would; anything else misses and is computed.
+ */
+let lastTransition: { readonly state: TradeState; readonly fact: TradeFact; readonly next: TradeState } | undefined;
+
+/** An action `transition()` returns: the machine's requests, as data. */
+export interface MachineAction {
+  readonly type: string;
+  readonly params?: unknown;
+}
+
+/** `transition()` for the decider, remembered for the fold that follows. */
+export const takeFact = (state: TradeState, fact: TradeFact): [TradeState, readonly MachineAction[]] => {
+  const [next, actions] = transition(tradeMachine, state, fact);
+  lastTransition = { state, fact, next };
+  return [next, actions];
 };
 
 /**
