@@ -1,0 +1,41 @@
+import type { Position } from '../../events/store/index.js';
+import type { CacheRead, CacheWrite, Notification } from './projection.js';
+
+/**
+ * The cache the projections write and game servers read: Redis in production
+ * (infra/redis), an in-process map with the same semantics in the embedded default.
+ * Declared here, where it is needed.
+ *
+ * Key layout (documented in the README): every key of projection `P` at key version `N`
+ * lives under `sk:P:N:`; `sk:P:active` holds the version readers use; `sk:P:N:checkpoint`
+ * the position up to which version N has applied the log.
+ */
+export type CacheReadResult =
+  | { readonly kind: 'value'; readonly value: Uint8Array | undefined }
+  | { readonly kind: 'hash'; readonly fields: ReadonlyMap<string, Uint8Array> };
+
+export type CommitOutcome = 'committed' | 'fenced';
+
+export interface ProjectionCache {
+  /** The version readers use, or undefined before the first build was activated. */
+  activeVersion(projection: string): Promise<number | undefined>;
+  /** Where version `version` stands in the log; undefined before its first batch. */
+  checkpoint(projection: string, version: number): Promise<Position | undefined>;
+  read(projection: string, version: number, reads: readonly CacheRead[]): Promise<readonly CacheReadResult[]>;
+  /**
+   * Applies `writes` and moves the checkpoint from `expected` to `next` in one atomic
+   * step (MULTI/EXEC with WATCH on the checkpoint). `fenced` when the checkpoint no longer
+   * equals `expected` (another runner of the same version moved it): nothing was written.
+   */
+  commit(projection: string, version: number, expected: Position | undefined, next: Position, writes: readonly CacheWrite[]): Promise<CommitOutcome>;
+  /** Makes `version` the one readers use, atomically. */
+  activate(projection: string, version: number): Promise<void>;
+  /** Deletes every key of `version` (in bounded steps, never blocking the server); returns how many. */
+  dropVersion(projection: string, version: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Publishes notifications (NATS, or the embedded bus). At least once; order per subject kept. */
+export interface Notifier {
+  publish(notifications: readonly Notification[]): Promise<void>;
+}
