@@ -424,18 +424,43 @@ interface Ticker {
 }
 
 /**
- * Ticks on wall-clock multiples of `periodMs`, with one timer per tick however many
- * actors wait, and none while nobody does. A command waits less than one period.
+ * Ticks every `periodMs` less what a tick's own work has been taking lately, with one
+ * timer per tick however many actors wait, and none while nobody does. A command that
+ * arrives just after a tick waits for the next one and then for that tick's work
+ * (deciding every waiting actor's batch, the one group-committed append, the replies):
+ * ticking early by that work keeps the whole wait within `periodMs`. The work is
+ * measured from when a tick was due (so a late timer counts) to the first turn of the
+ * event loop after its appends were flushed, smoothed over the last few ticks, and
+ * counted at most a quarter of the period, so a stall cannot shrink the window further.
+ * Ticks stay on one grid, every actor of the category waits for the same one, and a
+ * command waits less than one period.
  */
 const createTicker = (periodMs: number): Ticker => {
   let pending: Promise<void> | undefined;
+  let lastDue = performance.now();
+  let busyMs = 0;
+  const maxBusyMs = periodMs / 4;
+  const measure = (due: number): void => {
+    // This immediate is queued ahead of the store's flush (which the continuations this
+    // tick releases queue); the one it queues runs after that flush and its replies.
+    setImmediate(() =>
+      setImmediate(() => {
+        busyMs += (Math.min(maxBusyMs, performance.now() - due) - busyMs) / 4;
+      }),
+    );
+  };
   return {
     next: () =>
       (pending ??= new Promise<void>((resolve) => {
+        const now = performance.now();
+        const period = periodMs - busyMs;
+        const due = lastDue + Math.max(1, Math.ceil((now - lastDue) / period)) * period;
         setTimeout(() => {
           pending = undefined;
+          lastDue = due;
           resolve();
-        }, periodMs - (Date.now() % periodMs));
+          measure(due);
+        }, due - now);
       })),
   };
 };
