@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
+import { guildActor } from '../../actors/guild/definition.js';
 import { createActorHost, type ActorHost } from '../../actors/runtime/host.js';
 import { categorySubscription } from '../../actors/runtime/protocol/subjects.js';
 import { createMemoryEventStore } from '../../infra/eventstore/memory/memory-event-store.js';
@@ -20,6 +21,8 @@ import { TALLY_CATEGORY, tallyActorIn } from './tally.js';
  *   host - an actor host running the tally actor over NATS, on the memory store, a
  *          SQLite file (synchronous=full, group commit on) in a temporary folder, or a
  *          store that keeps nothing; under the category `tally` unless told otherwise;
+ *          with `actor: 'guild'`, the guild actor instead, with the batch window
+ *          `batchWindowMs` (the world suite's guild batching figure);
  *   echo - a plain responder on the `echo` category answering every request with one fixed,
  *          pre-encoded success reply: the cost of NATS request/reply and nothing else.
  *          (An echoed payload would decode as an unreadable reply, the client's slow
@@ -34,6 +37,9 @@ const Config = z.discriminatedUnion('mode', [
     url: z.string(),
     store: z.enum(['memory', 'sqlite', 'blackhole']),
     category: z.string().default(TALLY_CATEGORY),
+    actor: z.enum(['tally', 'guild']).default('tally'),
+    /** The guild actor's batch window; a string, as every config value is. */
+    batchWindowMs: z.coerce.number().int().min(0).default(100),
   }),
   z.object({ mode: z.literal('echo'), url: z.string() }),
 ]);
@@ -67,7 +73,8 @@ const main = async (): Promise<void> => {
     const counted = countAppendTurns(raw);
     turns = counted.turns;
     // No snapshots: a snapshot is an append of its own and would blur appends per command.
-    host = createActorHost({ bus, store: counted.store, actors: [tallyActorIn(config.category)] });
+    const actor = config.actor === 'guild' ? guildActor({ batchWindowMs: config.batchWindowMs }) : tallyActorIn(config.category);
+    host = createActorHost({ bus, store: counted.store, actors: [actor] });
     await host.start();
     cleanup = async () => {
       await raw.close();

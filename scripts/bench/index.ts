@@ -93,9 +93,15 @@ const main = async (): Promise<void> => {
     await benchRuntime({ ...options, durationMs: options.duration, warmupMs: options.warmup }, (text) => console.log(text));
   }
   if (options.suite === 'world' || options.suite === 'all') {
-    console.log('\n## World: guild action batching, beside batching off\n');
-    const guilds = await benchGuildBatching(DEFAULT_GUILD_BATCHING_OPTIONS, (line) => console.log(`  ${line}`));
-    console.log(`\n${guildBatchingTable(guilds, DEFAULT_GUILD_BATCHING_OPTIONS)}\n`);
+    // The figure of issue 4 over NATS, the host in a process of its own; then the same load
+    // with everything in this process, which tells the runtime's cost from the transport's.
+    for (const transport of ['nats', 'embedded'] as const) {
+      const guildOptions = { ...DEFAULT_GUILD_BATCHING_OPTIONS, transport };
+      const where = transport === 'nats' ? 'host in a child process over nats-server' : 'host, bus and load in one process';
+      console.log(`\n## World: guild action batching, beside batching off (${where})\n`);
+      const guilds = await benchGuildBatching(guildOptions, (line) => console.log(`  ${line}`));
+      console.log(`\n${guildBatchingTable(guilds, guildOptions)}\n`);
+    }
     console.log('\n## World: item transfers, hot and spread, SQLite beside memory\n');
     const transfers = await benchItemTransfers(DEFAULT_ITEM_TRANSFERS_OPTIONS, (line) => console.log(`  ${line}`));
     console.log(`\n${itemTransfersTable(transfers, DEFAULT_ITEM_TRANSFERS_OPTIONS)}\n`);

@@ -1,11 +1,15 @@
 import { Command } from 'commander';
 import { guildActor } from '../../actors/guild/definition.js';
+import type { RequestTransport } from '../../actors/runtime/bus.js';
 import { createActorHost, type HostStats } from '../../actors/runtime/host.js';
 import type { Issuer } from '../../actors/runtime/protocol/issuer.js';
 import type { CommandReply } from '../../actors/runtime/protocol/reply.js';
 import { createEmbeddedBus } from '../../infra/bus/index.js';
 import { createCommandClient, type CommandClient } from '../../infra/client/index.js';
+import { connectNats, createNatsRequestTransport } from '../../infra/nats/index.js';
 import { median } from './measure.js';
+import { startBenchNatsServer } from './nats-server.js';
+import { startBenchChild } from './processes.js';
 import {
   formatCount,
   formatMs,
@@ -22,13 +26,16 @@ import {
 /**
  * Guild action batching (issue 4): how many store appends a guild's batch window saves
  * when actions arrive at a steady, realistic pace, and what it costs in latency. Both
- * modes run in one process, one after the other, on fresh SQLite stores: the same
- * offered load, once with the guild's window and once with it off (`batchWindowMs: 0`,
+ * modes run in one bench run, alternating, each on a fresh host and SQLite store: the
+ * same offered load, once with the guild's window and once with it off (`batchWindowMs: 0`,
  * which leaves only the runtime's own group commit of what queued during an append).
+ * Commands are sent through `createCommandClient`, one client per player, as each
+ * player's subject names it.
  *
- * In-process: one host on the embedded bus, commands sent through `createCommandClient`
- * (one client per player, as each player's subject names it). No network hop, so the
- * latencies are the runtime's and the store's, not a transport's.
+ * `nats` (the default, and what `npm run bench -- --suite world` reports first): the host
+ * in a child process behind a nats-server, the load in this process, as in production.
+ * `embedded`: host, bus and load in this one process; no network hop, but the load's
+ * event loop is the host's, so a tick's burst of replies is also the client's burst.
  */
 export interface GuildBatchingOptions {
   readonly guilds: number;
@@ -48,7 +55,17 @@ export interface GuildBatchingOptions {
    * goal compares two p99s, so one round can land on either side of it.
    */
   readonly rounds: number;
+  /**
+   * `nats`: the host in a child process behind a nats-server this bench starts on a free
+   * loopback port, the load from this process, as in production. `embedded`: the host,
+   * the bus and the load in this one process (no network; one event loop for all).
+   */
+  readonly transport: GuildTransport;
+  /** A nats-server to use instead of starting one (`nats` only). */
+  readonly natsUrl?: string;
 }
+
+export type GuildTransport = 'nats' | 'embedded';
 
 export const DEFAULT_GUILD_BATCHING_OPTIONS: GuildBatchingOptions = {
   guilds: 20,
@@ -59,6 +76,7 @@ export const DEFAULT_GUILD_BATCHING_OPTIONS: GuildBatchingOptions = {
   batchWindowMs: 100,
   store: 'sqlite',
   rounds: 3,
+  transport: 'nats',
 };
 
 /** Goals of issue 4: the fraction of store transactions saved, and the p99 latency added at most (the window). */
@@ -77,6 +95,10 @@ export interface GuildModeFigure {
   /** SQLite transactions (event-loop turns with appends; see world-support.ts). */
   readonly transactions: number;
   readonly latency: LatencySummary;
+  /** CPU of the host's process per action sent (its every thread; `nats` only: a process of its own). */
+  readonly hostCpuMicrosPerAction: number | undefined;
+  /** CPU of the load's process per action (with `embedded`, the host's too). */
+  readonly clientCpuMicrosPerAction: number;
 }
 
 export interface GuildBatchingFigures {
@@ -175,32 +197,90 @@ const describeRejections = (rejections: Readonly<Record<string, number>>): strin
   return entries.length === 0 ? 'none' : entries.map(([code, count]) => `${code} ${count}`).join(', ');
 };
 
-const runMode = async (
-  options: GuildBatchingOptions,
-  batchWindowMs: number,
-  round: number,
-  report: (line: string) => void,
-): Promise<GuildModeFigure> => {
+/** Where the actions go: a host in this process, or one in a child process over NATS. */
+interface ModeTarget {
+  send(action: GuildAction): Promise<CommandReply>;
+  /** The host's counters; `transactions` are its event-loop turns with appends (SQLite transactions). */
+  counters(): Promise<{ readonly appends: number; readonly eventsAppended: number; readonly transactions: number; readonly hostCpuMicros: number | undefined }>;
+  close(): Promise<void>;
+}
+
+/** One client per player: the issuer is part of the subject, fixed per client. */
+const playerClients = (transport: RequestTransport): ((action: GuildAction) => Promise<CommandReply>) => {
+  const clients = new Map<string, CommandClient>();
+  return (action) => {
+    let client = clients.get(action.issuer);
+    if (client === undefined) {
+      const issuer: Issuer = { kind: 'player', id: action.issuer };
+      client = createCommandClient({ transport, issuer });
+      clients.set(action.issuer, client);
+    }
+    return client.send({ category: 'guild', actorId: action.guildId, command: action.command, data: action.data });
+  };
+};
+
+/** One host in this process on the embedded bus: no network hop, client and host share one event loop. */
+const embeddedTarget = async (options: GuildBatchingOptions, batchWindowMs: number): Promise<ModeTarget> => {
   const store = openWorldStore(options.store);
   const bus = createEmbeddedBus();
   const host = createActorHost({ bus, store: store.store, actors: [guildActor({ batchWindowMs })] });
   await host.start();
-  // One client per player: the issuer is part of the subject, fixed per client.
-  const clients = new Map<string, CommandClient>();
-  const clientOf = (id: string): CommandClient => {
-    let client = clients.get(id);
-    if (client === undefined) {
-      const issuer: Issuer = { kind: 'player', id };
-      client = createCommandClient({ transport: bus, issuer });
-      clients.set(id, client);
-    }
-    return client;
+  return {
+    send: playerClients(bus),
+    counters: () => {
+      const stats: HostStats = host.stats();
+      return Promise.resolve({ appends: stats.appends, eventsAppended: stats.eventsAppended, transactions: store.transactions(), hostCpuMicros: undefined });
+    },
+    close: async () => {
+      await host.stop();
+      await bus.close();
+      await store.dispose();
+    },
   };
-  const sendAction = (action: GuildAction): Promise<CommandReply> =>
-    clientOf(action.issuer).send({ category: 'guild', actorId: action.guildId, command: action.command, data: action.data });
+};
 
+/**
+ * One host in a child process (host-process.ts: its own SQLite file, synchronous=full,
+ * group commit on, in a temp dir), reached through nats-server; the load comes from this
+ * process over one connection, as a game server's would. The host reports its counters
+ * and append turns over its stdout.
+ */
+const natsTarget = async (options: GuildBatchingOptions, batchWindowMs: number, transport: RequestTransport): Promise<ModeTarget> => {
+  const child = await startBenchChild({
+    mode: 'host',
+    url: options.natsUrl ?? '',
+    store: options.store,
+    actor: 'guild',
+    batchWindowMs: String(batchWindowMs),
+  });
+  const counters = async (): Promise<Awaited<ReturnType<ModeTarget['counters']>>> => {
+    const report = await child.stats();
+    return {
+      appends: report.host?.appends ?? 0,
+      eventsAppended: report.host?.eventsAppended ?? 0,
+      transactions: report.appendTurns,
+      hostCpuMicros: report.cpuMicros,
+    };
+  };
+  return {
+    send: playerClients(transport),
+    counters,
+    close: async () => {
+      await child.stop();
+    },
+  };
+};
+
+const runMode = async (
+  options: GuildBatchingOptions,
+  batchWindowMs: number,
+  round: number,
+  target: ModeTarget,
+  report: (line: string) => void,
+): Promise<GuildModeFigure> => {
+  const sendAction = (action: GuildAction): Promise<CommandReply> => target.send(action);
   try {
-    // Distinct guild ids per mode, although each mode has a store of its own.
+    // Distinct guild ids per mode, although each mode has a host and a store of its own.
     const plan = createActionPlan(options, `w${batchWindowMs}r${round}`);
     const setupReplies = await Promise.all(
       Array.from({ length: options.guilds }, (_, guild) => plan.setup(guild)).flat().map(sendAction),
@@ -215,11 +295,12 @@ const runMode = async (
     };
     if (options.warmupMs > 0) await pacedLoop(act(undefined), options.rate, options.warmupMs);
 
-    const before: HostStats = host.stats();
-    const transactionsBefore = store.transactions();
+    const before = await target.counters();
+    const clientCpuBefore = process.cpuUsage();
     const tally = new OutcomeTally();
     const run = await pacedLoop(act(tally), options.rate, options.durationMs);
-    const after: HostStats = host.stats();
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const after = await target.counters();
 
     const figure: GuildModeFigure = {
       batchWindowMs,
@@ -230,20 +311,25 @@ const runMode = async (
       rejections: tally.rejections(),
       appends: after.appends - before.appends,
       eventsAppended: after.eventsAppended - before.eventsAppended,
-      transactions: store.transactions() - transactionsBefore,
+      transactions: after.transactions - before.transactions,
       latency: run.latency,
+      hostCpuMicrosPerAction:
+        after.hostCpuMicros === undefined || before.hostCpuMicros === undefined
+          ? undefined
+          : (after.hostCpuMicros - before.hostCpuMicros) / Math.max(1, run.sent),
+      clientCpuMicrosPerAction: (clientCpu.user + clientCpu.system) / Math.max(1, run.sent),
     };
     report(
       `round ${round}, window ${String(batchWindowMs).padStart(3)} ms: ${formatCount(figure.sentPerSecond)} actions/s sent, ${formatCount(figure.ok)} ok ` +
         `(rejected: ${describeRejections(figure.rejections)}), ${formatCount(figure.appends)} appends ` +
         `(${(figure.appends / Math.max(1, figure.sent)).toFixed(3)}/action), ${formatCount(figure.transactions)} store transactions, ` +
-        `p50 ${formatMs(figure.latency.p50Ms)} ms, p99 ${formatMs(figure.latency.p99Ms)} ms, max ${formatMs(figure.latency.maxMs)} ms`,
+        `p50 ${formatMs(figure.latency.p50Ms)} ms, p99 ${formatMs(figure.latency.p99Ms)} ms, max ${formatMs(figure.latency.maxMs)} ms` +
+        (figure.hostCpuMicrosPerAction === undefined ? '' : `, host CPU ${figure.hostCpuMicrosPerAction.toFixed(0)} µs/action`) +
+        `, load CPU ${figure.clientCpuMicrosPerAction.toFixed(0)} µs/action`,
     );
     return figure;
   } finally {
-    await host.stop();
-    await bus.close();
-    await store.dispose();
+    await target.close();
   }
 };
 
@@ -251,27 +337,51 @@ export const benchGuildBatching = async (
   options: GuildBatchingOptions,
   report: (line: string) => void,
 ): Promise<GuildBatchingFigures> => {
-  // Each run gets a fresh store, bus and host, and its own warm-up; alternating the modes
-  // spreads any drift of the machine over both.
-  const rounds: { unbatched: GuildModeFigure[]; batched: GuildModeFigure[] } = { unbatched: [], batched: [] };
-  for (let round = 1; round <= Math.max(1, options.rounds); round += 1) {
-    rounds.unbatched.push(await runMode(options, 0, round, report));
-    rounds.batched.push(await runMode(options, options.batchWindowMs, round, report));
+  let openTarget: (batchWindowMs: number) => Promise<ModeTarget> = (batchWindowMs) => embeddedTarget(options, batchWindowMs);
+  let cleanup = async (): Promise<void> => undefined;
+  if (options.transport === 'nats') {
+    const server = options.natsUrl === undefined ? await startBenchNatsServer() : undefined;
+    const url = options.natsUrl ?? server?.url ?? '';
+    if (server !== undefined) report(`nats-server pid ${server.pid} on ${url}; the host runs in a child process, the load in this one`);
+    try {
+      const nc = await connectNats({ servers: url, name: 'bench-world-guild-load' });
+      const transport = createNatsRequestTransport(nc);
+      openTarget = (batchWindowMs) => natsTarget({ ...options, natsUrl: url }, batchWindowMs, transport);
+      cleanup = async () => {
+        await transport.close();
+        await nc.close();
+        await server?.stop();
+      };
+    } catch (error) {
+      await server?.stop();
+      throw error;
+    }
   }
-  const unbatched = medianFigure(rounds.unbatched);
-  const batched = medianFigure(rounds.batched);
-  const perAction = (figure: GuildModeFigure, count: number): number => count / Math.max(1, figure.sent);
-  const actionsPerWindow = (options.rate / options.guilds) * (options.batchWindowMs / 1000);
-  return {
-    unbatched,
-    batched,
-    fewerAppends: 1 - perAction(batched, batched.appends) / perAction(unbatched, unbatched.appends),
-    fewerTransactions: 1 - perAction(batched, batched.transactions) / perAction(unbatched, unbatched.transactions),
-    addedP99Ms: batched.latency.p99Ms - unbatched.latency.p99Ms,
-    actionsPerWindow,
-    expected: actionsPerWindow <= 1 ? 0 : 1 - 1 / actionsPerWindow,
-    actionsForGoal: 1 / (1 - GUILD_FEWER_APPENDS_GOAL),
-  };
+  try {
+    // Each run gets a fresh store and host, and its own warm-up; alternating the modes
+    // spreads any drift of the machine over both.
+    const rounds: { unbatched: GuildModeFigure[]; batched: GuildModeFigure[] } = { unbatched: [], batched: [] };
+    for (let round = 1; round <= Math.max(1, options.rounds); round += 1) {
+      rounds.unbatched.push(await runMode(options, 0, round, await openTarget(0), report));
+      rounds.batched.push(await runMode(options, options.batchWindowMs, round, await openTarget(options.batchWindowMs), report));
+    }
+    const unbatched = medianFigure(rounds.unbatched);
+    const batched = medianFigure(rounds.batched);
+    const perAction = (figure: GuildModeFigure, count: number): number => count / Math.max(1, figure.sent);
+    const actionsPerWindow = (options.rate / options.guilds) * (options.batchWindowMs / 1000);
+    return {
+      unbatched,
+      batched,
+      fewerAppends: 1 - perAction(batched, batched.appends) / perAction(unbatched, unbatched.appends),
+      fewerTransactions: 1 - perAction(batched, batched.transactions) / perAction(unbatched, unbatched.transactions),
+      addedP99Ms: batched.latency.p99Ms - unbatched.latency.p99Ms,
+      actionsPerWindow,
+      expected: actionsPerWindow <= 1 ? 0 : 1 - 1 / actionsPerWindow,
+      actionsForGoal: 1 / (1 - GUILD_FEWER_APPENDS_GOAL),
+    };
+  } finally {
+    await cleanup();
+  }
 };
 
 /** Each number the median over the rounds, each on its own; rejections summed. */
@@ -297,6 +407,10 @@ const medianFigure = (figures: readonly GuildModeFigure[]): GuildModeFigure => {
       p99Ms: of((figure) => figure.latency.p99Ms),
       maxMs: of((figure) => figure.latency.maxMs),
     },
+    hostCpuMicrosPerAction: figures.some((figure) => figure.hostCpuMicrosPerAction === undefined)
+      ? undefined
+      : of((figure) => figure.hostCpuMicrosPerAction ?? 0),
+    clientCpuMicrosPerAction: of((figure) => figure.clientCpuMicrosPerAction),
   };
 };
 
@@ -308,18 +422,25 @@ export const guildBatchingTable = (figures: GuildBatchingFigures, options: Guild
     `| ${label} | ${formatCount(figure.sentPerSecond)} | ${formatCount(figure.okPerSecond)} | ${formatCount(figure.sent)} | ` +
     `${formatCount(figure.appends)} | ${(figure.appends / Math.max(1, figure.sent)).toFixed(3)} | ` +
     `${formatCount(figure.transactions)} | ${(figure.transactions / Math.max(1, figure.sent)).toFixed(3)} | ` +
-    `${formatMs(figure.latency.p50Ms)} | ${formatMs(figure.latency.p99Ms)} |`;
+    `${formatMs(figure.latency.p50Ms)} | ${formatMs(figure.latency.p99Ms)} | ${formatMs(figure.latency.maxMs)} | ` +
+    `${figure.hostCpuMicrosPerAction === undefined ? '' : figure.hostCpuMicrosPerAction.toFixed(0)} | ${figure.clientCpuMicrosPerAction.toFixed(0)} |`;
+  const where =
+    options.transport === 'nats'
+      ? 'The host runs in a child process (scripts/bench/host-process.ts, a fresh host and store per run) behind a nats-server ' +
+        'the bench starts on a free loopback port; the load comes from the bench process over one NATS connection, through ' +
+        'createCommandClient (one per player); store transactions are the host\'s event-loop turns with appends, reported by the host.'
+      : 'One host in-process on the embedded bus, commands through createCommandClient: client, bus and host share one event loop ' +
+        '(and one process: the load CPU column is the host\'s too).';
   const window = options.batchWindowMs;
   return [
     `${options.guilds} guilds of ${options.members} members, ${formatCount(options.rate)} actions/s paced (open loop, ` +
       `${formatCount(options.rate / options.guilds)}/s per guild) for ${formatCount(options.durationMs)} ms after ` +
       `${formatCount(options.warmupMs)} ms of warm-up, median of ${options.rounds} alternating rounds, on ${storeName}. Actions cycle: setMotd (officer), deposit ` +
-      '(member, unique reference), invite, acceptInvite, deposit, leave; every one valid. One host in-process on the ' +
-      'embedded bus, commands through createCommandClient; latency from each scheduled send to its reply. ' +
-      'Both modes in one run; the baseline is the batch window off.',
+      `(member, unique reference), invite, acceptInvite, deposit, leave; every one valid. ${where} Latency from each scheduled send to its reply. ` +
+      'Both modes in one run; the baseline is the batch window off. CPU columns: µs of process CPU per action.',
     '',
-    '| guild batch window | actions/s sent | actions/s ok | actions | appends | appends/action | store transactions | transactions/action | p50 ms | p99 ms |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| guild batch window | actions/s sent | actions/s ok | actions | appends | appends/action | store transactions | transactions/action | p50 ms | p99 ms | max ms | host CPU | load CPU |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     row('off (0 ms, baseline)', figures.unbatched),
     row(`${window} ms`, figures.batched),
     '',
@@ -345,6 +466,8 @@ if (isMainModule(import.meta.url)) {
     .option('--window <ms>', 'batch window of the batched mode', integer, defaults.batchWindowMs)
     .option('--store <kind>', 'sqlite or memory', defaults.store)
     .option('--rounds <n>', 'alternating rounds of both modes; medians reported', integer, defaults.rounds)
+    .option('--transport <kind>', 'nats (host in a child process behind a nats-server) or embedded (all in this process)', defaults.transport)
+    .option('--nats-url <url>', 'use this nats-server instead of starting one (nats only)')
     .parse();
   const flags = cli.opts<{
     guilds: number;
@@ -355,8 +478,11 @@ if (isMainModule(import.meta.url)) {
     window: number;
     store: string;
     rounds: number;
+    transport: string;
+    natsUrl?: string;
   }>();
   if (flags.store !== 'sqlite' && flags.store !== 'memory') throw new Error(`--store must be sqlite or memory, got ${flags.store}`);
+  if (flags.transport !== 'nats' && flags.transport !== 'embedded') throw new Error(`--transport must be nats or embedded, got ${flags.transport}`);
   const options: GuildBatchingOptions = {
     guilds: flags.guilds,
     members: flags.members,
@@ -366,9 +492,11 @@ if (isMainModule(import.meta.url)) {
     batchWindowMs: flags.window,
     store: flags.store,
     rounds: flags.rounds,
+    transport: flags.transport,
+    ...(flags.natsUrl === undefined ? {} : { natsUrl: flags.natsUrl }),
   };
   console.log(runBanner('world-guild-batching'));
-  console.log('\n## Guild action batching: appends per action, window on and off\n');
+  console.log(`\n## Guild action batching (${options.transport}): appends per action, window on and off\n`);
   const figures = await benchGuildBatching(options, (line) => console.log(`  ${line}`));
   console.log(`\n${guildBatchingTable(figures, options)}\n`);
 }
