@@ -6,3 +6,4 @@ export { createNatsRequestTransport } from './request-transport.js';
 export type { NatsRequestTransportOptions } from './request-transport.js';
 export { createBuiltinNatsRequestTransport, createPlainNatsRequester } from './baseline-requesters.js';
 export type { PlainRequester } from './baseline-requesters.js';
+export { createNatsNotifier } from './notifier.js';
