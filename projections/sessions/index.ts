@@ -1,0 +1,2 @@
+export * from './session-value.js';
+export * from './sessions-projection.js';
