@@ -188,6 +188,19 @@ describe('projection runner', () => {
     expect(await checkCounts(store, cache, { name: 'counting', version: 1 })).toMatchObject({ events: 180, ...exact });
   });
 
+  it('projects the log again from the start when its keys and checkpoint vanish (a flushed Redis)', async () => {
+    const { store, cache, start } = fixture();
+    await appendZoneChanges(store, 'player-a', 30);
+    const runner = start();
+    await runner.whenCaughtUp();
+    expect(await cache.dropVersion('counting', 1)).toBeGreaterThan(0);
+    await appendZoneChanges(store, 'player-a', 5);
+    const head = formatPosition(await headOf(store));
+    await vi.waitFor(() => expect(runner.stats().checkpoint).toBe(head));
+    expect(runner.stats().fenced).toBe(1);
+    expect(await checkCounts(store, cache, { name: 'counting', version: 1 })).toMatchObject({ events: 35, ...exact });
+  });
+
   it('commits progress through events its filter skips, so a restart does not scan them again', async () => {
     const { store, cache, start } = fixture();
     await appendZoneChanges(store, 'item-a', 300);
