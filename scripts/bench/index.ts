@@ -6,6 +6,7 @@ import { createEsdbEventStore } from '../../infra/eventstore/esdb/index.js';
 import { createMemoryEventStore } from '../../infra/eventstore/memory/memory-event-store.js';
 import { openSqliteEventStore, type SqliteEventStoreOptions } from '../../infra/eventstore/sqlite/index.js';
 import { benchEventStores, eventStoreTable, type StoreUnderTest } from './event-store.js';
+import { benchProjections, DEFAULT_PROJECTIONS_OPTIONS, projectionsTable } from './projections.js';
 import { benchRuntime } from './runtime.js';
 import { benchGuildBatching, DEFAULT_GUILD_BATCHING_OPTIONS, guildBatchingTable } from './world-guild-batching.js';
 import { benchTrades, DEFAULT_TRADES_OPTIONS, tradesTable } from './world-trades.js';
@@ -20,7 +21,7 @@ const integer = (value: string): number => Number.parseInt(value, 10);
 
 const program = new Command('bench')
   .description('Shardkeep benchmarks; figures are printed as a Markdown table for docs/BENCHMARKS.md.')
-  .addOption(new Option('--suite <name>', 'which suite to run').choices(['event-store', 'runtime', 'world', 'trades', 'all']).default('all'))
+  .addOption(new Option('--suite <name>', 'which suite to run').choices(['event-store', 'runtime', 'world', 'trades', 'projections', 'all']).default('all'))
   .option('--appends <n>', 'event-store: appends per measured run (split across writers)', integer, 4_000)
   .option('--read-events <n>', 'event-store: events in the log for the read figures', integer, 100_000)
   .option('--repeats <n>', 'event-store: runs per figure; the median is reported', integer, 3)
@@ -110,6 +111,11 @@ const main = async (): Promise<void> => {
     console.log('\n## Trades and a hot auction, SQLite beside memory\n');
     const trades = await benchTrades(DEFAULT_TRADES_OPTIONS, (line) => console.log(`  ${line}`));
     console.log(`\n${tradesTable(trades, DEFAULT_TRADES_OPTIONS)}\n`);
+  }
+  if (options.suite === 'projections' || options.suite === 'all') {
+    console.log('\n## Projections: throughput into Redis, beside redis-benchmark on the same server\n');
+    const projections = await benchProjections(DEFAULT_PROJECTIONS_OPTIONS, (line) => console.log(`  ${line}`));
+    console.log(`\n${projectionsTable(projections, DEFAULT_PROJECTIONS_OPTIONS)}\n`);
   }
   console.log(`\ndone in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
 };
