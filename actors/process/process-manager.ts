@@ -63,6 +63,10 @@ export interface ProcessManagerStats extends WorkPoolStats {
   /** New trades, listings and bids refused because the queue was full. */
   readonly overloaded: number;
   readonly caughtUp: boolean;
+  /** Trades closed in the whole world since this manager caught up with the log, by outcome. */
+  readonly tradesClosed: { readonly completed: number; readonly failed: number; readonly cancelled: number };
+  /** Auctions ended since then. */
+  readonly auctionsEnded: number;
 }
 
 export interface ProcessManager {
@@ -100,6 +104,8 @@ export const createProcessManager = (options: ProcessManagerOptions): ProcessMan
   const attempts = new Map<string, number>();
   const counters = { drivesFinished: 0, drivesUnfinished: 0, blockedSteps: 0, deadlinesSent: 0, overloaded: 0 };
   let caughtUp = false;
+  const tradesClosed = { completed: 0, failed: 0, cancelled: 0 };
+  let auctionsEnded = 0;
   let signalCaughtUp: () => void = () => undefined;
   const whenCaughtUp = new Promise<void>((resolve) => (signalCaughtUp = resolve));
   let subscription: Subscription | undefined;
@@ -175,7 +181,16 @@ export const createProcessManager = (options: ProcessManagerOptions): ProcessMan
       if (finished.has(key)) continue;
       try {
         const entry = entryFor(kind, address.id);
-        const change = kind === 'trade' ? trackTrade(entry, tradeEventCodec.decode(stored)) : trackAuction(entry, auctionEventCodec.decode(stored));
+        let change: ReturnType<typeof trackTrade>;
+        if (kind === 'trade') {
+          const event = tradeEventCodec.decode(stored);
+          if (caughtUp && event.type === 'TradeClosed') tradesClosed[event.data.outcome] += 1;
+          change = trackTrade(entry, event);
+        } else {
+          const event = auctionEventCodec.decode(stored);
+          if (caughtUp && event.type === 'AuctionEnded') auctionsEnded += 1;
+          change = trackAuction(entry, event);
+        }
         if (change === 'finished') {
           tracked.delete(key);
           finished.set(key, true);
@@ -251,6 +266,6 @@ export const createProcessManager = (options: ProcessManagerOptions): ProcessMan
         pool.offer(processKey('auction', appended.actorId));
       }
     },
-    stats: () => ({ ...pool.stats(), ...counters, tracked: tracked.size, caughtUp }),
+    stats: () => ({ ...pool.stats(), ...counters, tracked: tracked.size, caughtUp, tradesClosed: { ...tradesClosed }, auctionsEnded }),
   };
 };
