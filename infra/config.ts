@@ -13,12 +13,28 @@ const EnvironmentSchema = z.object({
     .regex(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\//, 'must be an esdb:// connection string')
     .optional(),
   SHARDKEEP_SQLITE_SYNC: z.enum(['full', 'normal']).default('full'),
+  NATS_URL: z
+    .string()
+    .refine((value) => value.split(',').every((server) => /^(nats|tls):\/\/\S+$/.test(server.trim())), 'must be a nats:// URL (several separated by commas)')
+    .optional(),
+  NATS_USER: z.string().min(1).optional(),
+  NATS_PASSWORD: z.string().min(1).optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL').optional(),
+  SHARDKEEP_SIMULATE: z.enum(['on', 'off']).optional(),
+  SHARDKEEP_SIM_PLAYERS: z.coerce.number().int('must be a whole number').min(2).max(1_000_000).default(200),
+  SHARDKEEP_SIM_RATE: z.coerce.number().int('must be a whole number').min(1).max(1_000_000).default(300),
 });
 
 export interface Config {
   readonly eventStore:
     | { readonly kind: 'esdb'; readonly connectionString: string }
     | { readonly kind: 'sqlite'; readonly path: string; readonly synchronous: 'full' | 'normal' };
+  /** Commands over NATS when set; otherwise the in-process bus. */
+  readonly nats: { readonly servers: readonly string[]; readonly user?: string; readonly password?: string } | undefined;
+  /** Projections into Redis when set; otherwise the in-process cache. */
+  readonly redis: { readonly url: string } | undefined;
+  /** The simulated world: on by default when embedded, off when serving real clients over NATS. */
+  readonly simulation: { readonly enabled: boolean; readonly players: number; readonly actionsPerSecond: number };
 }
 
 export class ConfigError extends ShardkeepError {
@@ -35,7 +51,26 @@ export const parseConfig = (environment: Readonly<Record<string, string | undefi
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const env = parsed.data;
+  const problems: string[] = [];
+  if ((env.NATS_USER === undefined) !== (env.NATS_PASSWORD === undefined)) problems.push('NATS_USER and NATS_PASSWORD go together');
+  if (env.NATS_URL === undefined && env.NATS_USER !== undefined) problems.push('NATS_USER is set but NATS_URL is not');
+  if (problems.length > 0) throw new ConfigError(problems);
+  const nats =
+    env.NATS_URL === undefined
+      ? undefined
+      : {
+          servers: env.NATS_URL.split(',').map((server) => server.trim()),
+          ...(env.NATS_USER === undefined ? {} : { user: env.NATS_USER }),
+          ...(env.NATS_PASSWORD === undefined ? {} : { password: env.NATS_PASSWORD }),
+        };
   return {
+    nats,
+    redis: env.REDIS_URL === undefined ? undefined : { url: env.REDIS_URL },
+    simulation: {
+      enabled: env.SHARDKEEP_SIMULATE === undefined ? nats === undefined : env.SHARDKEEP_SIMULATE === 'on',
+      players: env.SHARDKEEP_SIM_PLAYERS,
+      actionsPerSecond: env.SHARDKEEP_SIM_RATE,
+    },
     eventStore:
       env.ESDB_URL !== undefined && env.ESDB_URL !== ''
         ? { kind: 'esdb', connectionString: env.ESDB_URL }

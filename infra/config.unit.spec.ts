@@ -13,6 +13,23 @@ describe('configuration', () => {
     });
   });
 
+  it('runs the simulated world when embedded, and serves real clients without it when NATS is set', () => {
+    expect(parseConfig({})).toMatchObject({ nats: undefined, redis: undefined, simulation: { enabled: true, players: 200, actionsPerSecond: 300 } });
+    const served = parseConfig({ NATS_URL: 'nats://a:4222, nats://b:4222', REDIS_URL: 'redis://cache:6379/0' });
+    expect(served).toMatchObject({ nats: { servers: ['nats://a:4222', 'nats://b:4222'] }, redis: { url: 'redis://cache:6379/0' }, simulation: { enabled: false } });
+    expect(parseConfig({ NATS_URL: 'nats://a:4222', SHARDKEEP_SIMULATE: 'on', SHARDKEEP_SIM_RATE: '50' }).simulation).toEqual({
+      enabled: true,
+      players: 200,
+      actionsPerSecond: 50,
+    });
+  });
+
+  it('refuses half-given NATS credentials, bad URLs and rates', () => {
+    expect(() => parseConfig({ NATS_URL: 'nats://a:4222', NATS_USER: 'host' })).toThrow(/NATS_USER and NATS_PASSWORD go together/);
+    expect(() => parseConfig({ REDIS_URL: 'localhost:6379' })).toThrow(/REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(() => parseConfig({ SHARDKEEP_SIM_RATE: 'fast' })).toThrow(/SHARDKEEP_SIM_RATE/);
+  });
+
   it('names every problem at once', () => {
     const attempt = () => parseConfig({ ESDB_URL: 'http://nope', SHARDKEEP_SQLITE_SYNC: 'sometimes' });
     expect(attempt).toThrow(ConfigError);

@@ -1,76 +1,114 @@
 import { Command } from 'commander';
-import { formatPosition, type EventStore } from '../events/store/index.js';
+import type { EventStore } from '../events/store/index.js';
+import { worldCodec } from '../events/world.js';
 import { ConfigError, parseConfig, type Config } from '../infra/config.js';
-import { describeEventStore, openEventStore } from '../infra/eventstore/open.js';
+import { startDeployment, type Deployment } from '../infra/world/deployment.js';
+import { auditEvents, type WorldAuditReport } from '../projections/audit/world-audit.js';
+import { createWorldSimulation, type WorldSimulation } from './simulation/world-simulation.js';
+import { createLiveFigures } from './start/live-figures.js';
 
 /**
- * The composition root: reads the environment once, opens the configured event store,
- * says what the log holds, and follows it live until interrupted.
+ * The composition root: reads the environment once, starts everything this process
+ * runs (event store, bus, hosts, trade queue, projections) and, when embedded, a
+ * simulated world; prints live figures; on Ctrl-C drains, audits the log and prints
+ * the verdict.
  */
 const program = new Command('shardkeep')
-  .description('Run Shardkeep on the configured event store (embedded SQLite by default).')
-  .option('--quiet', 'do not print each event as it is appended')
+  .description('Run Shardkeep: hosts, trade queue and projections; on the embedded default also a simulated world.')
+  .option('--figures-every <seconds>', 'how often to print the live figures', (value) => Number.parseFloat(value), 2)
+  .option('--no-audit', 'skip the economy audit of the whole log on shutdown')
   .addHelpText(
     'after',
-    '\nEnvironment: ESDB_URL, SHARDKEEP_DATA_DIR, SHARDKEEP_SQLITE_SYNC (see README.md, "Configuration").',
+    '\nEnvironment (README.md, "Configuration"): ESDB_URL, NATS_URL, NATS_USER, NATS_PASSWORD, REDIS_URL,\n' +
+      'SHARDKEEP_DATA_DIR, SHARDKEEP_SQLITE_SYNC, SHARDKEEP_SIMULATE, SHARDKEEP_SIM_PLAYERS, SHARDKEEP_SIM_RATE.',
   )
   .parse();
 
-const options = program.opts<{ quiet?: boolean }>();
+const options = program.opts<{ figuresEvery: number; audit: boolean }>();
 
-const summarise = async (store: EventStore): Promise<{ events: number; head: string }> => {
-  let events = 0;
-  let head = 'start';
-  for await (const event of store.readAll()) {
-    events += 1;
-    head = formatPosition(event.position);
-  }
-  return { events, head };
-};
-
-const main = async (): Promise<void> => {
-  let config: Config;
+const readConfig = (): Config => {
   try {
-    config = parseConfig(process.env);
+    return parseConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(error.message);
+      console.error(`shardkeep: ${error.message}`);
       process.exit(2);
     }
     throw error;
   }
+};
 
-  const store = await openEventStore(config.eventStore);
-  console.log(`shardkeep: event store ${describeEventStore(config.eventStore)}`);
-  const { events, head } = await summarise(store);
-  console.log(`shardkeep: the log holds ${events} event${events === 1 ? '' : 's'}, head at ${head}`);
-  console.log('shardkeep: following the log; events appended by any process appear below (Ctrl-C to stop)');
-
-  const subscription = store.subscribeAll({ from: 'end' });
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`shardkeep: ${signal}: closing the event store`);
-    void subscription.close();
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
-
-  let followed = 0;
-  for await (const message of subscription) {
-    if (message.kind !== 'event') continue;
-    followed += 1;
-    if (options.quiet !== true) {
-      const { event } = message;
-      console.log(`${formatPosition(event.position)}  ${event.stream}@${event.revision}  ${event.type}`);
-    }
+const decodedLog = async function* (store: EventStore) {
+  for await (const stored of store.readAll()) {
+    const event = worldCodec.tryDecode(stored);
+    if (event !== undefined) yield event;
   }
-  await store.close();
-  console.log(`shardkeep: stopped after following ${followed} new event${followed === 1 ? '' : 's'}`);
+};
+
+const printVerdict = (report: WorldAuditReport): boolean => {
+  const clean = report.itemsDuplicated === 0 && report.itemsVanished === 0 && report.goldCreated === 0 && report.tradesStuck === 0;
+  console.log(
+    `shardkeep: audit of ${report.events.toLocaleString('en-US')} events: items duplicated ${report.itemsDuplicated}, ` +
+      `vanished ${report.itemsVanished}; gold created ${report.goldCreated} (minted ${report.goldMinted}, sunk ${report.goldSunk}, ` +
+      `in wallets ${report.goldInWallets}, in escrow ${report.goldInEscrow}); trades stuck ${report.tradesStuck}, open ${report.tradesOpen}`,
+  );
+  for (const problem of report.problems.slice(0, 10)) console.log(`  ${problem}`);
+  console.log(clean ? 'shardkeep: verdict: clean' : 'shardkeep: verdict: VIOLATIONS FOUND (see above)');
+  return clean;
+};
+
+const main = async (): Promise<void> => {
+  const config = readConfig();
+  const errors: string[] = [];
+  const onError = (error: unknown, context: string): void => {
+    errors.push(context);
+    console.error(`shardkeep: ${context}: ${error instanceof Error ? error.message : String(error)}`);
+  };
+  const deployment: Deployment = await startDeployment(config, onError);
+  for (const line of deployment.description) console.log(`shardkeep: ${line}`);
+
+  let simulation: WorldSimulation | undefined;
+  if (config.simulation.enabled) {
+    simulation = createWorldSimulation({
+      transport: deployment.transport,
+      players: config.simulation.players,
+      itemsPerPlayer: 5,
+      actionsPerSecond: config.simulation.actionsPerSecond,
+      maxInFlight: 2_000,
+      seed: Date.now() % 2 ** 31,
+      runTag: Date.now().toString(36),
+    });
+    console.log(
+      `shardkeep: simulating ${config.simulation.players} players at ${config.simulation.actionsPerSecond} actions/s ` +
+        '(SHARDKEEP_SIM_PLAYERS, SHARDKEEP_SIM_RATE; SHARDKEEP_SIMULATE=off to serve only real clients)',
+    );
+    await simulation.start();
+  } else {
+    console.log('shardkeep: serving commands; no simulation (SHARDKEEP_SIMULATE=on to add one)');
+  }
+  console.log('shardkeep: running; Ctrl-C drains, audits the log and stops');
+
+  const describeFigures = createLiveFigures({ deployment, simulation, startedAt: Date.now() });
+  const figures = setInterval(() => console.log(describeFigures()), options.figuresEvery * 1000);
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  clearInterval(figures);
+  console.log('\nshardkeep: stopping: finishing the simulation’s actions, draining the hosts and the trade queue');
+  await simulation?.stop();
+  await deployment.drain();
+  let clean = true;
+  if (options.audit) {
+    console.log('shardkeep: auditing the whole log');
+    clean = printVerdict(await auditEvents(decodedLog(deployment.store)));
+  }
+  await deployment.close();
+  process.exitCode = clean ? 0 : 1;
 };
 
 main().catch((error: unknown) => {
-  console.error('shardkeep: failed to start:', error instanceof Error ? error.message : error);
+  console.error('shardkeep: failed:', error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -14,9 +14,10 @@ export interface ScriptProcess {
 }
 
 /** Runs a TypeScript file under tsx in a child node process, from the repository root. */
-export const startScript = (script: string, args: readonly string[]): ScriptProcess => {
+export const startScript = (script: string, args: readonly string[], env?: Readonly<Record<string, string>>): ScriptProcess => {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: REPO_ROOT,
+    ...(env === undefined ? {} : { env: { ...process.env, ...env } }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

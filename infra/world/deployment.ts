@@ -1,0 +1,121 @@
+import type { RequestBus, RequestTransport } from '../../actors/runtime/bus.js';
+import { createEventStoreSnapshots } from '../../actors/runtime/snapshots.js';
+import type { EventStore } from '../../events/store/index.js';
+import { createInventoriesProjection } from '../../projections/inventories/index.js';
+import { createRostersProjection } from '../../projections/rosters/index.js';
+import type { Notifier, ProjectionCache } from '../../projections/runner/index.js';
+import { createProjectionSet, type ProjectionSet } from '../../projections/runner/index.js';
+import { createSessionsProjection } from '../../projections/sessions/index.js';
+import { createEmbeddedBus } from '../bus/index.js';
+import { createEmbeddedNotifier, createEmbeddedProjectionCache } from '../cache/index.js';
+import type { Config } from '../config.js';
+import { describeEventStore, openEventStore } from '../eventstore/open.js';
+import { connectNats, createNatsNotifier, createNatsRequestBus, createNatsRequestTransport } from '../nats/index.js';
+import { connectRedis, createRedisProjectionCache } from '../redis/index.js';
+import { startWorldNode, type WorldNode } from './world-node.js';
+
+/**
+ * Everything one process runs, built from the configuration: the event store, the bus
+ * (NATS or in-process), a world node (every actor's host and the trade queue), and the
+ * projections into the cache (Redis or in-process). With nothing configured all of it
+ * runs here, embedded.
+ */
+export interface Deployment {
+  readonly store: EventStore;
+  readonly bus: RequestBus;
+  /** For clients in this process (the simulation, the console). */
+  readonly transport: RequestTransport;
+  readonly node: WorldNode;
+  readonly projections: ProjectionSet;
+  readonly cache: ProjectionCache;
+  readonly notifier: Notifier;
+  /** One line per part: what it runs on, credentials hidden. */
+  readonly description: readonly string[];
+  /** Stops the projections, then drains the trade queue and the host: every acknowledged command is in the log. */
+  drain(): Promise<void>;
+  /** Closes the cache, the bus and the store (after `drain`). */
+  close(): Promise<void>;
+}
+
+export const startDeployment = async (config: Config, onError: (error: unknown, context: string) => void): Promise<Deployment> => {
+  const closers: (() => Promise<void>)[] = [];
+  const drainers: (() => Promise<void>)[] = [];
+  const description: string[] = [];
+  try {
+    const store = await openEventStore(config.eventStore);
+    closers.push(() => store.close());
+    description.push(`event store: ${describeEventStore(config.eventStore)}`);
+
+    let bus: RequestBus;
+    let transport: RequestTransport;
+    let notifier: Notifier;
+    if (config.nats === undefined) {
+      const embedded = createEmbeddedBus();
+      closers.push(() => embedded.close());
+      bus = embedded;
+      transport = embedded;
+      notifier = createEmbeddedNotifier({ onHandlerError: (error, subject) => onError(error, `notification on ${subject}`) });
+      description.push('bus: in-process (no NATS_URL)');
+    } else {
+      const { servers, user, password } = config.nats;
+      const connection = await connectNats({
+        servers,
+        name: 'shardkeep-host',
+        ...(user === undefined || password === undefined ? {} : { user, pass: password }),
+      });
+      closers.push(async () => {
+        await connection.drain();
+      });
+      bus = createNatsRequestBus(connection, { onHandlerError: (error, subject) => onError(error, `handling ${subject}`) });
+      transport = createNatsRequestTransport(connection);
+      closers.push(() => transport.close());
+      notifier = createNatsNotifier(connection);
+      description.push(`bus: NATS ${servers.join(', ')}${user === undefined ? '' : ` as ${user}`}`);
+    }
+
+    let cache: ProjectionCache;
+    if (config.redis === undefined) {
+      cache = createEmbeddedProjectionCache();
+      description.push('cache: in-process (no REDIS_URL)');
+    } else {
+      const redis = await connectRedis(config.redis.url, { name: 'shardkeep-projections' });
+      cache = createRedisProjectionCache(redis);
+      description.push(`cache: Redis ${config.redis.url.replace(/\/\/[^@/]*@/, '//***@')}`);
+    }
+    closers.push(() => cache.close());
+
+    const node = await startWorldNode({ bus, transport, store, snapshots: createEventStoreSnapshots(store), onError });
+    drainers.push(() => node.stop());
+    const projections = createProjectionSet({
+      store,
+      cache,
+      notifier,
+      projections: [{ projection: createSessionsProjection() }, { projection: createInventoriesProjection() }, { projection: createRostersProjection() }],
+      onError,
+    });
+    drainers.push(() => projections.stop());
+    await projections.start();
+
+    return {
+      store,
+      bus,
+      transport,
+      node,
+      projections,
+      cache,
+      notifier,
+      description,
+      drain: () => closeAll(drainers),
+      close: () => closeAll(closers),
+    };
+  } catch (error) {
+    await closeAll(drainers).catch(() => undefined);
+    await closeAll(closers).catch(() => undefined);
+    throw error;
+  }
+};
+
+/** Last opened, first closed: the node drains before the bus and the store go away. */
+const closeAll = async (closers: (() => Promise<void>)[]): Promise<void> => {
+  for (const close of closers.splice(0).reverse()) await close();
+};
