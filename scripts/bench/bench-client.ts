@@ -7,6 +7,7 @@ export interface BenchClient {
   readonly tally: TypedCommand<BenchCommands['tally']['add']>;
   readonly blackhole: TypedCommand<BenchCommands['blackhole']['add']>;
   readonly echo: TypedCommand<BenchCommands['echo']['add']>;
+  readonly baseline: TypedCommand<BenchCommands['baseline']['add']>;
   close(): Promise<void>;
 }
 
@@ -21,6 +22,7 @@ export const connectBenchClient = async (url: string): Promise<BenchClient> => {
     tally: client.command('tally', 'add'),
     blackhole: client.command('blackhole', 'add'),
     echo: client.command('echo', 'add'),
+    baseline: client.command('baseline', 'add'),
     close: async () => {
       await transport.close();
       await nc.close();

@@ -21,7 +21,7 @@ const integer = (value: string): number => Number.parseInt(value, 10);
 
 const program = new Command('bench')
   .description('Shardkeep benchmarks; figures are printed as a Markdown table for docs/BENCHMARKS.md.')
-  .addOption(new Option('--suite <name>', 'which suite to run').choices(['event-store', 'runtime', 'world', 'trades', 'projections', 'all']).default('all'))
+  .addOption(new Option('--suite <name>', 'which suite to run').choices(['event-store', 'runtime', 'runtime-throughput', 'world', 'trades', 'projections', 'all']).default('all'))
   .option('--appends <n>', 'event-store: appends per measured run (split across writers)', integer, 4_000)
   .option('--read-events <n>', 'event-store: events in the log for the read figures', integer, 100_000)
   .option('--repeats <n>', 'event-store: runs per figure; the median is reported', integer, 3)
@@ -34,6 +34,7 @@ const program = new Command('bench')
   .option('--activation-repeats <n>', 'runtime: fresh hosts per activation figure; the median is reported', integer, 7)
   .option('--memory-actors <n>', 'runtime: idle actors for the memory figure, and the LRU bound', integer, 100_000)
   .option('--distinct-ids <n>', 'runtime: distinct actor ids sent to the LRU-bounded host', integer, 1_000_000)
+  .option('--baseline <dir>', 'runtime: another checkout (the code before a change, with node_modules) whose host runs beside this one in figure 1')
   .addHelpText('after', '\nSet ESDB_URL to include a real EventStoreDB server in the event-store suite.')
   .parse();
 
@@ -51,6 +52,7 @@ const options = program.opts<{
   activationRepeats: number;
   memoryActors: number;
   distinctIds: number;
+  baseline?: string;
 }>();
 
 const sqlite = (name: string, settings: Omit<SqliteEventStoreOptions, 'path'>): StoreUnderTest => ({
@@ -90,8 +92,9 @@ const main = async (): Promise<void> => {
     const figures = await benchEventStores(eventStores(), options, (line) => console.log(`  ${line}`));
     console.log(`\n${eventStoreTable(figures, 'memory')}\n`);
   }
-  if (options.suite === 'runtime' || options.suite === 'all') {
-    await benchRuntime({ ...options, durationMs: options.duration, warmupMs: options.warmup }, (text) => console.log(text));
+  if (options.suite === 'runtime' || options.suite === 'runtime-throughput' || options.suite === 'all') {
+    const throughputOnly = options.suite === 'runtime-throughput';
+    await benchRuntime({ ...options, durationMs: options.duration, warmupMs: options.warmup, throughputOnly }, (text) => console.log(text));
   }
   if (options.suite === 'world' || options.suite === 'all') {
     // The figure of issue 4 over NATS, the host in a process of its own; then the same load

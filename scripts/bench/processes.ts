@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 
 /**
@@ -104,10 +105,15 @@ export const reportsOf = (child: ChildProcess, what: string): (() => Promise<Chi
  */
 const childNodeArgs = (): string[] => (process.env['SHARDKEEP_BENCH_CHILD_ARGS'] ?? '').split(' ').filter((arg) => arg !== '');
 
-/** Starts host-process.ts with `config` and waits for its first report. */
-export const startBenchChild = async (config: Readonly<Record<string, string>>): Promise<BenchChild> => {
-  const what = `bench ${config['mode'] ?? 'child'}`;
-  const child = spawnScript(new URL('./host-process.ts', import.meta.url), [JSON.stringify(config)], childNodeArgs());
+/**
+ * Starts host-process.ts with `config` and waits for its first report. `checkout` names
+ * another copy of the repository (`git worktree add /tmp/before HEAD`) whose host-process.ts,
+ * and so whose runtime and stores, to run instead: the code before a change, beside it.
+ */
+export const startBenchChild = async (config: Readonly<Record<string, string>>, checkout?: string): Promise<BenchChild> => {
+  const what = `bench ${config['mode'] ?? 'child'}${checkout === undefined ? '' : ` (${checkout})`}`;
+  const script = checkout === undefined ? new URL('./host-process.ts', import.meta.url) : pathToFileURL(join(checkout, 'scripts/bench/host-process.ts'));
+  const child = spawnScript(script, [JSON.stringify(config)], childNodeArgs());
   const next = reportsOf(child, what);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   // A child that never gets ready (no NATS, a hung import) is killed: it exits, `next` rejects.

@@ -10,7 +10,9 @@ import { startBenchChild, withChildren, type BenchChild } from './processes.js';
  *   echo      - a plain responder (child process): NATS request/reply and nothing else;
  *   host      - an actor host (child process) on the memory store: the figure;
  *   blackhole - the same host on a store that keeps nothing: what the runtime costs
- *               without a store, to tell the two apart in a profile (diagnostic).
+ *               without a store, to tell the two apart in a profile (diagnostic);
+ *   baseline  - with `baseline` set, the memory-store host of another checkout (the code
+ *               before a change), so before and after are measured in the same rounds.
  * Then latency, open loop, at half the host's peak: a fresh host (so the memory store's
  * log from the rounds, hundreds of MB in the host's heap, does not set the GC pauses) and
  * the echo responder at the same rate.
@@ -23,9 +25,11 @@ export interface ThroughputOptions {
   readonly rounds: number;
   readonly actors: number;
   readonly latencyMs: number;
+  /** Another checkout of the repository whose host runs as the side `baseline`. */
+  readonly baseline?: string | undefined;
 }
 
-const SIDES = ['echo', 'host', 'blackhole'] as const;
+const SIDES = ['echo', 'host', 'blackhole', 'baseline'] as const;
 type Side = (typeof SIDES)[number];
 
 export interface SideFigure {
@@ -41,7 +45,7 @@ export interface SideFigure {
 
 export interface ThroughputFigures {
   readonly options: ThroughputOptions;
-  readonly sides: Readonly<Record<Side, SideFigure>>;
+  readonly sides: Readonly<Partial<Record<Side, SideFigure>>> & Readonly<Record<'echo' | 'host' | 'blackhole', SideFigure>>;
   readonly latencyRate: number;
   readonly hostLatency: OpenLoopResult;
   readonly echoLatency: OpenLoopResult;
@@ -73,9 +77,11 @@ const measure = async (child: BenchChild, send: Send, options: ThroughputOptions
   };
 };
 
-// Each host serves a category of its own, so that both can run side by side.
+// Each host serves a category of its own, so that all of them can run side by side.
 const startHost = (url: string, store: 'memory' | 'blackhole'): Promise<BenchChild> =>
   startBenchChild({ mode: 'host', url, store, category: store === 'memory' ? 'tally' : 'blackhole' });
+const startBaselineHost = (url: string, checkout: string): Promise<BenchChild> =>
+  startBenchChild({ mode: 'host', url, store: 'memory', category: 'baseline' }, checkout);
 
 /** Open loop at `rate` on a fresh memory-store host, after a warm-up at the same rate that activates the actors. */
 const hostLatency = (client: BenchClient, idOf: (index: number) => string, rate: number, options: ThroughputOptions): Promise<OpenLoopResult> =>
@@ -94,18 +100,31 @@ export const benchThroughput = async (options: ThroughputOptions, report: (line:
   const idOf = (index: number): string => ids[index % ids.length] ?? 'a0';
   // Worker w's n-th command goes to actor (w + n * inFlight): all actors, none twice at once.
   const spread = (command: BenchClient['tally']): Send => (worker, count) => expectOk(command(idOf(worker + count * options.inFlight), ONE));
-  const senders: Record<Side, Send> = { echo: spread(client.echo), host: spread(client.tally), blackhole: spread(client.blackhole) };
+  const senders: Record<Side, Send> = {
+    echo: spread(client.echo),
+    host: spread(client.tally),
+    blackhole: spread(client.blackhole),
+    baseline: spread(client.baseline),
+  };
+  const { baseline } = options;
+  const sides = SIDES.filter((side) => side !== 'baseline' || baseline !== undefined);
   try {
-    const samples: Record<Side, Sample[]> = { echo: [], host: [], blackhole: [] };
+    const samples: Record<Side, Sample[]> = { echo: [], host: [], blackhole: [], baseline: [] };
     const latencyRate = await withChildren(
-      () => [startBenchChild({ mode: 'echo', url: options.url }), startHost(options.url, 'memory'), startHost(options.url, 'blackhole')],
-      async ([echo, host, blackhole]) => {
+      () => [
+        startBenchChild({ mode: 'echo', url: options.url }),
+        startHost(options.url, 'memory'),
+        startHost(options.url, 'blackhole'),
+        ...(baseline === undefined ? [] : [startBaselineHost(options.url, baseline)]),
+      ],
+      async ([echo, host, blackhole, before]) => {
         if (echo === undefined || host === undefined || blackhole === undefined) throw new Error('bench children did not start');
-        const children: Record<Side, BenchChild> = { echo, host, blackhole };
+        const children: Partial<Record<Side, BenchChild>> = { echo, host, blackhole, baseline: before };
         for (let round = 1; round <= options.rounds; round += 1) {
-          const order = SIDES.map((_, index) => SIDES[(index + round - 1) % SIDES.length] ?? 'echo');
+          const order = sides.map((_, index) => sides[(index + round - 1) % sides.length] ?? 'echo');
           for (const side of order) {
             const child = children[side];
+            if (child === undefined) throw new Error(`bench child ${side} did not start`);
             await pause(250);
             // The first round warms each side up (JIT, activations) before it is measured.
             if (round === 1) await closedLoop(senders[side], options.inFlight, options.warmupMs);
@@ -126,7 +145,7 @@ export const benchThroughput = async (options: ThroughputOptions, report: (line:
   }
 };
 
-const figures = (samples: Readonly<Record<Side, readonly Sample[]>>): Record<Side, SideFigure> => {
+const figures = (samples: Readonly<Record<Side, readonly Sample[]>>): ThroughputFigures['sides'] => {
   const figure = (side: Side): SideFigure => {
     const of = samples[side];
     const commands = of.reduce((total, sample) => total + sample.commands, 0);
@@ -139,7 +158,8 @@ const figures = (samples: Readonly<Record<Side, readonly Sample[]>>): Record<Sid
       appendsPerCommand: side === 'echo' ? undefined : of.reduce((total, sample) => total + sample.appends, 0) / Math.max(1, commands),
     };
   };
-  return { echo: figure('echo'), host: figure('host'), blackhole: figure('blackhole') };
+  const sides = { echo: figure('echo'), host: figure('host'), blackhole: figure('blackhole') };
+  return samples.baseline.length === 0 ? sides : { ...sides, baseline: figure('baseline') };
 };
 
 const latencies = async (
@@ -171,6 +191,7 @@ export const throughputTable = (result: ThroughputFigures): string => {
   const { options, sides } = result;
   const row = (name: string, side: Side, latency?: OpenLoopResult): string => {
     const figure = sides[side];
+    if (figure === undefined) return '';
     return (
       `| ${name} | ${formatRate(figure.rate)} | ${figure.vsEcho.toFixed(3)} | ${figure.serverCpuMicros.toFixed(1)} | ` +
       `${figure.clientCpuMicros.toFixed(1)} | ${figure.appendsPerCommand?.toFixed(2) ?? ''} | ` +
@@ -188,6 +209,7 @@ export const throughputTable = (result: ThroughputFigures): string => {
     row('echo (fixed reply)', 'echo', result.echoLatency),
     row('host, memory store', 'host', result.hostLatency),
     row('host, store that keeps nothing (diagnostic)', 'blackhole'),
+    ...(sides.baseline === undefined ? [] : [row(`baseline: host, memory store, from ${options.baseline ?? ''}`, 'baseline')]),
     '',
     `Latency: open loop at ${formatRate(result.latencyRate)} commands/s, half the host's peak, for ${options.latencyMs} ms ` +
       `(achieved: host ${formatRate(result.hostLatency.rate)}/s, echo ${formatRate(result.echoLatency.rate)}/s), ` +

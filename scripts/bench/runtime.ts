@@ -20,6 +20,10 @@ export interface RuntimeBenchOptions {
   readonly activationRepeats: number;
   readonly memoryActors: number;
   readonly distinctIds: number;
+  /** Another checkout whose host runs beside this one in figure 1 (the code before a change). */
+  readonly baseline?: string | undefined;
+  /** Figure 1 alone. */
+  readonly throughputOnly?: boolean;
 }
 
 export const benchRuntime = async (options: RuntimeBenchOptions, print: (text: string) => void): Promise<void> => {
@@ -34,10 +38,20 @@ export const benchRuntime = async (options: RuntimeBenchOptions, print: (text: s
   try {
     print(`\n## Runtime 1: commands/s through nats-server, host beside an echo responder (nats-server pid ${nats.pid})\n`);
     const throughput = await benchThroughput(
-      { url: nats.url, inFlight: options.inFlight, durationMs: options.durationMs, warmupMs: options.warmupMs, rounds: options.rounds, actors: options.actors, latencyMs: options.durationMs },
+      {
+        url: nats.url,
+        inFlight: options.inFlight,
+        durationMs: options.durationMs,
+        warmupMs: options.warmupMs,
+        rounds: options.rounds,
+        actors: options.actors,
+        latencyMs: options.durationMs,
+        baseline: options.baseline,
+      },
       indent,
     );
     table(throughputTable(throughput));
+    if (options.throughputOnly === true) return;
 
     print('\n## Runtime 2: typed client beside a minimal requester, same echo responder (scripts/bench/client.ts)\n');
     const client = await benchCommandClient(

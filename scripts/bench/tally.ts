@@ -17,12 +17,14 @@ export const TALLY_CATEGORY = 'tally';
 /**
  * What the typed client may send: `tally` to the bench host, `blackhole` to a second host
  * (on a store that keeps nothing) running the same actor under another category, `echo`
- * to the echo responder.
+ * to the echo responder, `baseline` to a host run from another checkout (the code before
+ * a change).
  */
 export interface BenchCommands {
   tally: { add: { amount: number } };
   blackhole: { add: { amount: number } };
   echo: { add: { amount: number } };
+  baseline: { add: { amount: number } };
 }
 
 const decider: Decider<TallyState, TallyCommand, TallyEvent> = {
