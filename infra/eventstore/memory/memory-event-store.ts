@@ -7,7 +7,6 @@ import {
   type AppendOptions,
   type AppendResult,
   type EventStore,
-  type Position,
   type ProposedEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -18,23 +17,27 @@ import {
 } from '../../../events/store/index.js';
 import { findIdempotentRetry } from '../shared/idempotent-retry.js';
 import { validateAppend, validateMaxCount } from '../shared/validate.js';
+import { createEventLog, eventOf, positionOf } from './event-log.js';
 
 const DEFAULT_CHECKPOINT_INTERVAL = 32;
 
 /**
- * The whole log in one array, for unit tests and for benchmarking the layers above
- * the store. Same semantics as the durable adapters; nothing survives the process.
+ * The whole log in the process, for unit tests, benchmarks of the layers above the store
+ * and the embedded default. Same semantics as the durable adapters; nothing survives the
+ * process. Events are kept as bytes (`event-log.ts`), so a log of millions costs the
+ * garbage collector next to nothing; reads hand out fresh `StoredEvent`s.
  */
 export const createMemoryEventStore = (options: { clock?: () => Date } = {}): EventStore => {
   const clock = options.clock ?? (() => new Date());
-  const log: StoredEvent[] = [];
-  const streams = new Map<string, StoredEvent[]>();
-  const eventsById = new Map<string, StoredEvent>();
+  const log = createEventLog();
   let wakeSubscribers: (() => void)[] = [];
   let closed = false;
 
-  const positionAt = (index: number): Position => ({ commit: BigInt(index + 1), prepare: BigInt(index + 1) });
-  const indexOf = (position: Position): number => Number(position.commit) - 1;
+  const lookup = (id: string): Pick<StoredEvent, 'stream' | 'revision' | 'position'> | undefined => {
+    const event = log.find(id);
+    if (event < 0) return undefined;
+    return { stream: log.streamOf(event), revision: BigInt(log.revisionOf(event)), position: positionOf(event) };
+  };
 
   const append = async (
     stream: string,
@@ -42,10 +45,10 @@ export const createMemoryEventStore = (options: { clock?: () => Date } = {}): Ev
     { expectedRevision }: AppendOptions,
   ): Promise<AppendResult> => {
     validateAppend(stream, events);
-    const existing = streams.get(stream) ?? [];
+    const existing = log.eventsOf(stream);
     const actual: ActualRevision = existing.length === 0 ? 'no_stream' : BigInt(existing.length - 1);
 
-    const retry = findIdempotentRetry(events, expectedRevision, (id) => eventsById.get(id), stream);
+    const retry = findIdempotentRetry(events, expectedRevision, lookup, stream);
     if (retry === 'conflict') throw new ConcurrencyError(stream, expectedRevision, actual);
     if (retry !== undefined) return retry;
 
@@ -53,41 +56,25 @@ export const createMemoryEventStore = (options: { clock?: () => Date } = {}): Ev
       throw new ConcurrencyError(stream, expectedRevision, actual);
     }
     for (const event of events) {
-      if (eventsById.has(event.id)) throw new StoreRequestError(`event id ${event.id} is already in the store`);
+      if (log.find(event.id) >= 0) throw new StoreRequestError(`event id ${event.id} is already in the store`);
     }
     if (events.length === 0) {
       const last = existing.at(-1);
-      return { nextExpectedRevision: actual === 'no_stream' ? -1n : actual, position: last?.position ?? positionAt(log.length - 1) };
+      return { nextExpectedRevision: actual === 'no_stream' ? -1n : actual, position: positionOf(last ?? log.length - 1) };
     }
 
-    const created = clock();
-    const stored: StoredEvent[] = events.map((event, offset) => ({
-      stream,
-      revision: BigInt(existing.length + offset),
-      position: positionAt(log.length + offset),
-      id: event.id,
-      type: event.type,
-      // Copies, so a caller reusing its buffers cannot change the log. The constructor
-      // copies a typed array in one memcpy; Uint8Array.from walks it through an iterator.
-      data: new Uint8Array(event.data),
-      metadata: new Uint8Array(event.metadata),
-      created,
-    }));
-    for (const event of stored) {
-      log.push(event);
-      existing.push(event);
-      eventsById.set(event.id, event);
-    }
-    streams.set(stream, existing);
+    // Copied into the log's slabs, so a caller reusing its buffers cannot change the log.
+    const created = clock().getTime();
+    let revision = 0;
+    for (const event of events) revision = log.add(stream, event.id, event.type, event.data, event.metadata, created);
     const wake = wakeSubscribers;
     wakeSubscribers = [];
     for (const resolve of wake) resolve();
-    const last = stored[stored.length - 1] as StoredEvent;
-    return { nextExpectedRevision: last.revision, position: last.position };
+    return { nextExpectedRevision: BigInt(revision), position: positionOf(log.length - 1) };
   };
 
   async function* read(stream: string, options: ReadStreamOptions = {}): AsyncGenerator<StoredEvent> {
-    const events = streams.get(stream) ?? [];
+    const events = log.eventsOf(stream);
     const direction = options.direction ?? 'forwards';
     const maxCount = validateMaxCount(options.maxCount);
     const from = options.from ?? (direction === 'forwards' ? 'start' : 'end');
@@ -96,7 +83,7 @@ export const createMemoryEventStore = (options: { clock?: () => Date } = {}): Ev
     if (direction === 'backwards' && index >= events.length) index = events.length - 1;
     const step = direction === 'forwards' ? 1 : -1;
     for (let yielded = 0; yielded < maxCount && index >= 0 && index < events.length; index += step) {
-      yield events[index] as StoredEvent;
+      yield log.read(events[index] as number);
       yielded += 1;
     }
   }
@@ -111,15 +98,14 @@ export const createMemoryEventStore = (options: { clock?: () => Date } = {}): Ev
     if (direction === 'backwards' && typeof from === 'object') index = lastIndexAtOrBefore(from);
     const step = direction === 'forwards' ? 1 : -1;
     for (let yielded = 0; yielded < maxCount && index >= 0 && index < log.length; index += step) {
-      const event = log[index] as StoredEvent;
-      if (!matches(event.stream, event.type)) continue;
-      yield event;
+      if (!matches(log.streamOf(index), log.typeOf(index))) continue;
+      yield log.read(index);
       yielded += 1;
     }
   }
 
-  const firstIndexAtOrAfter = (position: Position): number => Math.max(0, indexOf(position));
-  const lastIndexAtOrBefore = (position: Position): number => Math.min(log.length - 1, indexOf(position));
+  const firstIndexAtOrAfter = (position: StoredEvent['position']): number => Math.max(0, eventOf(position));
+  const lastIndexAtOrBefore = (position: StoredEvent['position']): number => Math.min(log.length - 1, eventOf(position));
 
   const subscribeAll = (options: SubscribeAllOptions = {}): Subscription => {
     const matches = compileFilter(options.filter);
@@ -128,7 +114,7 @@ export const createMemoryEventStore = (options: { clock?: () => Date } = {}): Ev
     let wake: (() => void) | undefined;
     const from = options.from ?? 'start';
     // Index of the next event to deliver: `from` is exclusive.
-    let next = from === 'start' ? 0 : from === 'end' ? log.length : Math.max(0, indexOf(from) + 1);
+    let next = from === 'start' ? 0 : from === 'end' ? log.length : Math.max(0, eventOf(from) + 1);
 
     async function* messages(): AsyncGenerator<SubscriptionMessage> {
       let caughtUp = false;
@@ -136,19 +122,19 @@ export const createMemoryEventStore = (options: { clock?: () => Date } = {}): Ev
       try {
         while (!stopped && !closed) {
           while (next < log.length && !stopped) {
-            const event = log[next] as StoredEvent;
+            const event = next;
             next += 1;
             scannedSinceCheckpoint += 1;
-            if (matches(event.stream, event.type)) yield { kind: 'event', event };
+            if (matches(log.streamOf(event), log.typeOf(event))) yield { kind: 'event', event: log.read(event) };
             if (scannedSinceCheckpoint >= interval) {
               scannedSinceCheckpoint = 0;
-              yield { kind: 'checkpoint', position: event.position };
+              yield { kind: 'checkpoint', position: positionOf(event) };
             }
           }
           if (stopped) return;
           if (scannedSinceCheckpoint > 0) {
             scannedSinceCheckpoint = 0;
-            yield { kind: 'checkpoint', position: positionAt(next - 1) };
+            yield { kind: 'checkpoint', position: positionOf(next - 1) };
           }
           if (!caughtUp) {
             caughtUp = true;
