@@ -188,7 +188,13 @@ const guild = async (world: World, player: SimulatedPlayer): Promise<void> => {
   const amount = 1 + world.dice.int(50);
   const reference = world.newId('dep');
   const debited = await world.send(server, 'player', player.id, 'debit', { amount, cause: 'guildBank', reference });
-  if (debited.ok) await world.send(server, 'guild', current.id, 'deposit', { amount, reference, from: player.id });
+  if (!debited.ok) return;
+  const deposited = await world.send(server, 'guild', current.id, 'deposit', { amount, reference, from: player.id });
+  // The bank refused (the player left meanwhile): the game server pays the gold back.
+  if (!deposited.ok && deposited.error.code !== 'TIMEOUT') {
+    player.guildId = undefined;
+    await world.send(server, 'player', player.id, 'credit', { amount, cause: 'guildBank', reference });
+  }
 };
 
 const RUN: Readonly<Record<Behaviour, (world: World, player: SimulatedPlayer) => Promise<void>>> = {

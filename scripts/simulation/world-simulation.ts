@@ -17,8 +17,12 @@ export interface SimulationOptions {
   readonly transport: RequestTransport;
   readonly players: number;
   readonly itemsPerPlayer: number;
-  /** Actions started per second (an action is one to five commands). */
+  /** Actions started per second (an action is one to five commands): open loop. */
   readonly actionsPerSecond: number;
+  /** When set, this many players act back to back instead (closed loop); the rate is then ignored. */
+  readonly concurrency?: number;
+  /** Called with every command's latency and outcome, for a caller's own figures. */
+  readonly onReply?: (latencyMs: number, outcome: string) => void;
   /** Actions running at once at most; past it new ones are skipped and counted. */
   readonly maxInFlight: number;
   readonly seed: number;
@@ -68,6 +72,7 @@ export const createWorldSimulation = (options: SimulationOptions): WorldSimulati
   let inFlight = 0;
   let sequence = 0;
   let timer: NodeJS.Timeout | undefined;
+  let stopping = false;
   const running = new Set<Promise<void>>();
 
   const clientFor = (issuer: Issuer): CommandClient => {
@@ -87,6 +92,7 @@ export const createWorldSimulation = (options: SimulationOptions): WorldSimulati
     commands += 1;
     const outcome = reply.ok ? 'OK' : reply.error.code;
     outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    options.onReply?.(performance.now() - started, outcome);
     return reply;
   };
 
@@ -140,6 +146,23 @@ export const createWorldSimulation = (options: SimulationOptions): WorldSimulati
   return {
     start: async () => {
       await seedWorld();
+      if (options.concurrency !== undefined) {
+        stopping = false;
+        for (let worker = 0; worker < options.concurrency; worker += 1) {
+          const loop = (async () => {
+            while (!stopping) {
+              actions += 1;
+              inFlight += 1;
+              const before = commands;
+              await play(world, dice.weighted(mix)).finally(() => (inFlight -= 1));
+              // An action that had nothing to do sent nothing: yield, or the loop starves I/O.
+              if (commands === before) await new Promise((resolve) => setImmediate(resolve));
+            }
+          })();
+          running.add(loop);
+        }
+        return;
+      }
       const tickMs = 10;
       let owed = 0;
       timer = setInterval(() => {
@@ -148,6 +171,7 @@ export const createWorldSimulation = (options: SimulationOptions): WorldSimulati
       }, tickMs);
     },
     stop: async () => {
+      stopping = true;
       clearInterval(timer);
       await Promise.allSettled([...running]);
     },
