@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ShardkeepError } from '../events/errors.js';
+import { LOG_LEVELS, type LogLevel } from './logging/logger.js';
 
 /**
  * Everything Shardkeep reads from its environment, validated once at start. Only
@@ -23,6 +24,11 @@ const EnvironmentSchema = z.object({
   SHARDKEEP_SIMULATE: z.enum(['on', 'off']).optional(),
   SHARDKEEP_SIM_PLAYERS: z.coerce.number().int('must be a whole number').min(2).max(1_000_000).default(200),
   SHARDKEEP_SIM_RATE: z.coerce.number().int('must be a whole number').min(1).max(1_000_000).default(300),
+  SHARDKEEP_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  SHARDKEEP_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  SHARDKEEP_HTTP_PORT: z
+    .union([z.literal('off'), z.coerce.number().int('must be a whole number').min(0).max(65_535)])
+    .default(7070),
 });
 
 export interface Config {
@@ -35,6 +41,9 @@ export interface Config {
   readonly redis: { readonly url: string } | undefined;
   /** The simulated world: on by default when embedded, off when serving real clients over NATS. */
   readonly simulation: { readonly enabled: boolean; readonly players: number; readonly actionsPerSecond: number };
+  readonly logLevel: LogLevel;
+  /** The metrics and console endpoint; undefined when turned off. */
+  readonly http: { readonly host: string; readonly port: number } | undefined;
 }
 
 export class ConfigError extends ShardkeepError {
@@ -66,6 +75,8 @@ export const parseConfig = (environment: Readonly<Record<string, string | undefi
   return {
     nats,
     redis: env.REDIS_URL === undefined ? undefined : { url: env.REDIS_URL },
+    logLevel: env.SHARDKEEP_LOG_LEVEL,
+    http: env.SHARDKEEP_HTTP_PORT === 'off' ? undefined : { host: env.SHARDKEEP_HTTP_HOST, port: env.SHARDKEEP_HTTP_PORT },
     simulation: {
       enabled: env.SHARDKEEP_SIMULATE === undefined ? nats === undefined : env.SHARDKEEP_SIMULATE === 'on',
       players: env.SHARDKEEP_SIM_PLAYERS,

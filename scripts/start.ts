@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import type { EventStore } from '../events/store/index.js';
 import { worldCodec } from '../events/world.js';
 import { ConfigError, parseConfig, type Config } from '../infra/config.js';
+import { metricsRoute, startHttpServer, type HttpServer } from '../infra/http/http-server.js';
+import { createLogger, errorReporter } from '../infra/logging/logger.js';
 import { startDeployment, type Deployment } from '../infra/world/deployment.js';
 import { auditEvents, type WorldAuditReport } from '../projections/audit/world-audit.js';
 import { createWorldSimulation, type WorldSimulation } from './simulation/world-simulation.js';
@@ -20,7 +22,8 @@ const program = new Command('shardkeep')
   .addHelpText(
     'after',
     '\nEnvironment (README.md, "Configuration"): ESDB_URL, NATS_URL, NATS_USER, NATS_PASSWORD, REDIS_URL,\n' +
-      'SHARDKEEP_DATA_DIR, SHARDKEEP_SQLITE_SYNC, SHARDKEEP_SIMULATE, SHARDKEEP_SIM_PLAYERS, SHARDKEEP_SIM_RATE.',
+      'SHARDKEEP_DATA_DIR, SHARDKEEP_SQLITE_SYNC, SHARDKEEP_SIMULATE, SHARDKEEP_SIM_PLAYERS, SHARDKEEP_SIM_RATE,\n' +
+      'SHARDKEEP_LOG_LEVEL, SHARDKEEP_HTTP_HOST, SHARDKEEP_HTTP_PORT.',
   )
   .parse();
 
@@ -59,13 +62,16 @@ const printVerdict = (report: WorldAuditReport): boolean => {
 
 const main = async (): Promise<void> => {
   const config = readConfig();
-  const errors: string[] = [];
-  const onError = (error: unknown, context: string): void => {
-    errors.push(context);
-    console.error(`shardkeep: ${context}: ${error instanceof Error ? error.message : String(error)}`);
-  };
+  const logger = createLogger(config.logLevel);
+  const onError = errorReporter(logger);
   const deployment: Deployment = await startDeployment(config, onError);
   for (const line of deployment.description) console.log(`shardkeep: ${line}`);
+  logger.info({ parts: deployment.description }, 'started');
+  let http: HttpServer | undefined;
+  if (config.http !== undefined) {
+    http = await startHttpServer({ ...config.http, routes: [metricsRoute(() => deployment.metrics.render())], onError });
+    console.log(`shardkeep: metrics at http://${config.http.host}:${http.port}/metrics (SHARDKEEP_HTTP_PORT=off to turn off)`);
+  }
 
   let simulation: WorldSimulation | undefined;
   if (config.simulation.enabled) {
@@ -104,7 +110,10 @@ const main = async (): Promise<void> => {
     console.log('shardkeep: auditing the whole log');
     clean = printVerdict(await auditEvents(decodedLog(deployment.store)));
   }
+  await http?.close();
   await deployment.close();
+  logger.info({ clean }, 'stopped');
+  logger.flush();
   process.exitCode = clean ? 0 : 1;
 };
 

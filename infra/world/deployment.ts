@@ -12,6 +12,8 @@ import type { Config } from '../config.js';
 import { describeEventStore, openEventStore } from '../eventstore/open.js';
 import { connectNats, createNatsNotifier, createNatsRequestBus, createNatsRequestTransport } from '../nats/index.js';
 import { connectRedis, createRedisProjectionCache } from '../redis/index.js';
+import { instrumentBus } from '../metrics/instrumented-bus.js';
+import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { startWorldNode, type WorldNode } from './world-node.js';
 
 /**
@@ -29,6 +31,7 @@ export interface Deployment {
   readonly projections: ProjectionSet;
   readonly cache: ProjectionCache;
   readonly notifier: Notifier;
+  readonly metrics: Metrics;
   /** One line per part: what it runs on, credentials hidden. */
   readonly description: readonly string[];
   /** Stops the projections, then drains the trade queue and the host: every acknowledged command is in the log. */
@@ -84,7 +87,15 @@ export const startDeployment = async (config: Config, onError: (error: unknown, 
     }
     closers.push(() => cache.close());
 
-    const node = await startWorldNode({ bus, transport, store, snapshots: createEventStoreSnapshots(store), onError });
+    // Filled in once the parts exist; read only when scraped.
+    const parts: { node?: WorldNode; projections?: ProjectionSet } = {};
+    const metrics = createMetrics({
+      host: () => (parts.node === undefined ? emptyHostStats : parts.node.host.stats()),
+      tradeQueue: () => parts.node?.processManager.stats() ?? emptyQueueStats,
+      projections: () => parts.projections?.stats() ?? [],
+    });
+    const node = await startWorldNode({ bus: instrumentBus(bus, metrics.observeCommand), transport, store, snapshots: createEventStoreSnapshots(store), onError });
+    parts.node = node;
     drainers.push(() => node.stop());
     const projections = createProjectionSet({
       store,
@@ -93,6 +104,7 @@ export const startDeployment = async (config: Config, onError: (error: unknown, 
       projections: [{ projection: createSessionsProjection() }, { projection: createInventoriesProjection() }, { projection: createRostersProjection() }],
       onError,
     });
+    parts.projections = projections;
     drainers.push(() => projections.stop());
     await projections.start();
 
@@ -104,6 +116,7 @@ export const startDeployment = async (config: Config, onError: (error: unknown, 
       projections,
       cache,
       notifier,
+      metrics,
       description,
       drain: () => closeAll(drainers),
       close: () => closeAll(closers),
@@ -113,6 +126,28 @@ export const startDeployment = async (config: Config, onError: (error: unknown, 
     await closeAll(closers).catch(() => undefined);
     throw error;
   }
+};
+
+const emptyHostStats = {
+  appends: 0,
+  eventsAppended: 0,
+  conflicts: 0,
+  activations: 0,
+  passivations: 0,
+  overloaded: 0,
+  residentActors: 0,
+  inFlight: 0,
+  snapshotsWritten: 0,
+};
+const emptyQueueStats = {
+  queued: 0,
+  waiting: 0,
+  active: 0,
+  poolSize: 0,
+  overloaded: 0,
+  blockedSteps: 0,
+  tradesClosed: { completed: 0, failed: 0, cancelled: 0 },
+  auctionsEnded: 0,
 };
 
 /** Last opened, first closed: the node drains before the bus and the store go away. */

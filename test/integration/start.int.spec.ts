@@ -18,9 +18,15 @@ describe('npm start on the embedded default', () => {
 
   it('runs a simulated world, prints live figures, and on SIGINT drains and audits the log clean', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'shardkeep-start-'));
-    started = startScript('scripts/start.ts', ['--figures-every', '1'], { SHARDKEEP_DATA_DIR: dataDir, SHARDKEEP_SIM_PLAYERS: '40', SHARDKEEP_SIM_RATE: '150' });
+    started = startScript('scripts/start.ts', ['--figures-every', '1'], { SHARDKEEP_DATA_DIR: dataDir, SHARDKEEP_SIM_PLAYERS: '40', SHARDKEEP_SIM_RATE: '150', SHARDKEEP_HTTP_PORT: '0' });
 
     await started.waitFor((lines) => lines.some((line) => /cmd\/s .*trades completed [1-9]/.test(line)), 30_000);
+    const endpoint = started.lines.map((line) => /metrics at (http:\S+)/.exec(line)?.[1]).find((url) => url !== undefined);
+    expect(endpoint).toBeDefined();
+    const metrics = await (await fetch(endpoint ?? '')).text();
+    expect(metrics).toMatch(/shardkeep_commands_total\{category="player",command="login",outcome="OK"\} [1-9]/);
+    expect(metrics).toMatch(/shardkeep_trades_closed_total\{outcome="completed"\} [1-9]/);
+    expect(metrics).toMatch(/shardkeep_projection_lag_seconds\{projection="inventories"\}/);
     started.child.kill('SIGINT');
     const { code } = await started.exited;
 
