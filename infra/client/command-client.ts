@@ -50,8 +50,12 @@ export class CommandClientOptionsError extends ShardkeepError {
   readonly code = 'COMMAND_CLIENT_OPTIONS';
 }
 
-/** Answers that say "not now, nothing was applied": the same command may be sent again. */
-const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['OVERLOADED', 'UNAVAILABLE']);
+/**
+ * Answers that say "not now, nothing was applied": the same command may be sent again.
+ * CONCURRENT_MODIFICATION is one: the host gave up deciding against an actor another
+ * host kept appending to; a later attempt with the same commandId is answered once.
+ */
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['OVERLOADED', 'UNAVAILABLE', 'CONCURRENT_MODIFICATION']);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
