@@ -31,6 +31,9 @@ const EnvironmentSchema = z.object({
     .default(7070),
 });
 
+/** Every setting's name: the environment variables, and the keys of a configuration file. */
+export const SETTING_NAMES: ReadonlySet<string> = new Set(Object.keys(EnvironmentSchema.shape));
+
 export interface Config {
   readonly eventStore:
     | { readonly kind: 'esdb'; readonly connectionString: string }

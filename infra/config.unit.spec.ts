@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './config.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readConfigFile } from './config-file.js';
+import { ConfigError, parseConfig, SETTING_NAMES } from './config.js';
 
 describe('configuration', () => {
   it('runs embedded on SQLite under data/ when nothing is set', () => {
@@ -39,5 +43,30 @@ describe('configuration', () => {
       expect((error as ConfigError).problems).toHaveLength(2);
       expect((error as ConfigError).message).toMatch(/ESDB_URL: must be an esdb:\/\/ connection string/);
     }
+  });
+});
+
+describe('configuration file', () => {
+  const write = (content: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'shardkeep-config-'));
+    const path = join(dir, 'shardkeep.json');
+    writeFileSync(path, content);
+    return path;
+  };
+
+  it('reads settings by their environment names, which the environment then overrides', () => {
+    const path = write(JSON.stringify({ NATS_URL: 'nats://file:4222', SHARDKEEP_SIM_RATE: 25, SHARDKEEP_HTTP_PORT: 'off' }));
+    const config = parseConfig({ ...readConfigFile(path, SETTING_NAMES), NATS_URL: 'nats://env:4222' });
+    expect(config.nats?.servers).toEqual(['nats://env:4222']);
+    expect(config.simulation.actionsPerSecond).toBe(25);
+    expect(config.http).toBeUndefined();
+  });
+
+  it('names unknown settings, bad values and unreadable files', () => {
+    expect(() => readConfigFile(write('{"NATS_URLS": "x", "REDIS_URL": {"a": 1}}'), SETTING_NAMES)).toThrow(
+      /NATS_URLS is not a setting Shardkeep knows[\s\S]*REDIS_URL must be a string, a number or a boolean/,
+    );
+    expect(() => readConfigFile(write('[1]'), SETTING_NAMES)).toThrow(/must hold one JSON object/);
+    expect(() => readConfigFile(write('{nope'), SETTING_NAMES)).toThrow(ConfigError);
   });
 });

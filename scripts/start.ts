@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import type { EventStore } from '../events/store/index.js';
 import { worldCodec } from '../events/world.js';
-import { ConfigError, parseConfig, type Config } from '../infra/config.js';
+import { ConfigError, parseConfig, SETTING_NAMES, type Config } from '../infra/config.js';
+import { readConfigFile } from '../infra/config-file.js';
 import { metricsRoute, startHttpServer, type HttpServer } from '../infra/http/http-server.js';
 import { createLogger, errorReporter } from '../infra/logging/logger.js';
 import { startDeployment, type Deployment } from '../infra/world/deployment.js';
@@ -19,6 +20,7 @@ const program = new Command('shardkeep')
   .description('Run Shardkeep: hosts, trade queue and projections; on the embedded default also a simulated world.')
   .option('--figures-every <seconds>', 'how often to print the live figures', (value) => Number.parseFloat(value), 2)
   .option('--no-audit', 'skip the economy audit of the whole log on shutdown')
+  .option('--config <file>', 'a JSON file of settings with the environment variables\' names (the environment wins)')
   .addHelpText(
     'after',
     '\nEnvironment (README.md, "Configuration"): ESDB_URL, NATS_URL, NATS_USER, NATS_PASSWORD, REDIS_URL,\n' +
@@ -27,11 +29,12 @@ const program = new Command('shardkeep')
   )
   .parse();
 
-const options = program.opts<{ figuresEvery: number; audit: boolean }>();
+const options = program.opts<{ figuresEvery: number; audit: boolean; config?: string }>();
 
 const readConfig = (): Config => {
   try {
-    return parseConfig(process.env);
+    const fromFile = options.config === undefined ? {} : readConfigFile(options.config, SETTING_NAMES);
+    return parseConfig({ ...fromFile, ...process.env });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`shardkeep: ${error.message}`);
