@@ -4,6 +4,7 @@ import {
   assertKeyVersion,
   assertProjectionKey,
   assertProjectionName,
+  type CacheEntry,
   type CacheReadResult,
   type ProjectionCache,
 } from '../../projections/runner/index.js';
@@ -40,6 +41,7 @@ export const createEmbeddedProjectionCache = (options: EmbeddedProjectionCacheOp
   const versions = new Map<string, Map<string, Entry>>();
   const checkpoints = new Map<string, Position>();
   const active = new Map<string, number>();
+  const building = new Map<string, number>();
   let lastSweep = clock().getTime();
   let closed = false;
 
@@ -108,6 +110,12 @@ export const createEmbeddedProjectionCache = (options: EmbeddedProjectionCacheOp
       slot(projection, version);
       active.set(projection, version);
     },
+    switchActive: async (projection, expected, next) => {
+      slot(projection, next);
+      if (active.get(projection) !== expected) return false;
+      active.set(projection, next);
+      return true;
+    },
     dropVersion: async (projection, version) => {
       const id = slot(projection, version);
       const now = clock().getTime();
@@ -117,6 +125,48 @@ export const createEmbeddedProjectionCache = (options: EmbeddedProjectionCacheOp
       if (checkpoints.delete(id)) dropped += 1;
       versions.delete(id);
       return dropped;
+    },
+    buildingVersion: async (projection) => {
+      if (closed) throw new ClosedCacheError();
+      assertProjectionName(projection);
+      return building.get(projection);
+    },
+    setBuildingVersion: async (projection, version) => {
+      if (closed) throw new ClosedCacheError();
+      assertProjectionName(projection);
+      if (version === undefined) {
+        building.delete(projection);
+        return;
+      }
+      assertKeyVersion(version);
+      building.set(projection, version);
+    },
+    versions: async (projection) => {
+      if (closed) throw new ClosedCacheError();
+      assertProjectionName(projection);
+      const now = clock().getTime();
+      const found: number[] = [];
+      for (const id of new Set([...versions.keys(), ...checkpoints.keys()])) {
+        const [name, version] = id.split(':');
+        if (name !== projection || version === undefined) continue;
+        const live = [...(versions.get(id)?.values() ?? [])].some((entry) => isLive(entry, now));
+        if (live || checkpoints.has(id)) found.push(Number(version));
+      }
+      return found.sort((a, b) => a - b);
+    },
+    scanVersion: async function* (projection, version) {
+      const now = clock().getTime();
+      const page: CacheEntry[] = [];
+      for (const [key, entry] of versions.get(slot(projection, version)) ?? []) {
+        if (!isLive(entry, now)) continue;
+        // Copies: what the caller holds must not change with later commits.
+        page.push(
+          entry.kind === 'value'
+            ? { key, kind: 'value', value: new Uint8Array(entry.bytes) }
+            : { key, kind: 'hash', fields: new Map([...entry.fields].map(([field, value]) => [field, new Uint8Array(value)])) },
+        );
+      }
+      if (page.length > 0) yield page;
     },
     keys: (projection, version) => {
       const now = clock().getTime();

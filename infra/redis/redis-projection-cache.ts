@@ -6,10 +6,14 @@ import {
   assertKeyVersion,
   assertProjectionKey,
   assertProjectionName,
+  buildingVersionKey,
   checkpointKey,
   parseKeyVersion,
   projectionKey,
+  projectionPrefix,
+  versionOfKey,
   versionPrefix,
+  type CacheEntry,
   type CacheReadResult,
   type CacheWrite,
   type ProjectionCache,
@@ -26,10 +30,11 @@ import { createSerialQueue } from './serial-queue.js';
  * nothing was written. WATCH belongs to the connection, so commits on one connection go
  * one at a time, and a commit whose connection dropped after its WATCH is abandoned
  * before EXEC (ioredis would otherwise send the MULTI on a new, unwatched connection).
- * Nothing else should WATCH on this connection.
+ * The active version's compare-and-switch is a WATCH/MULTI of the same kind, in the same
+ * queue. Nothing else should WATCH on this connection.
  */
 export interface RedisProjectionCacheOptions {
-  /** Keys UNLINKed per command by dropVersion, and the SCAN COUNT hint; default 500. */
+  /** Keys UNLINKed per command by dropVersion, and the SCAN COUNT hint of every scan; default 500. */
   readonly dropBatchSize?: number;
   /** Whether close() also closes the connection; default true. */
   readonly closeConnection?: boolean;
@@ -81,6 +86,27 @@ export const createRedisProjectionCache = (redis: Redis, options: RedisProjectio
     return position;
   };
 
+  /**
+   * WATCHes `key` and compares its value with `expected` (null: absent). True when they
+   * match and the connection that sent the WATCH is still the one in use, so a MULTI
+   * queued in the same turn is conditional on it; false (and unwatched) when they differ.
+   */
+  const watchEquals = async (key: string, expected: string | null): Promise<boolean> => {
+    const watched = await redis.pipeline().watch(key).get(key).exec();
+    const [watchReply, currentReply] = watched ?? [];
+    if (watchReply?.[0]) throw failedReply(watchReply[0]);
+    if (currentReply?.[0]) throw failedReply(currentReply[0]);
+    const lostBefore = connectionsLost;
+    if (currentReply?.[1] !== expected) {
+      await redis.unwatch();
+      return false;
+    }
+    if (lostBefore !== connectionsLost || redis.status !== 'ready') {
+      throw new RedisCacheError('redis: the connection dropped between WATCH and EXEC; nothing was written');
+    }
+    return true;
+  };
+
   const commitNow = async (
     projection: string,
     version: number,
@@ -89,19 +115,7 @@ export const createRedisProjectionCache = (redis: Redis, options: RedisProjectio
     writes: readonly CacheWrite[],
   ): Promise<'committed' | 'fenced'> => {
     const checkpoint = checkpointKey(projection, version);
-    const watched = await redis.pipeline().watch(checkpoint).get(checkpoint).exec();
-    const [watchReply, currentReply] = watched ?? [];
-    if (watchReply?.[0]) throw failedReply(watchReply[0]);
-    if (currentReply?.[0]) throw failedReply(currentReply[0]);
-    const lostBefore = connectionsLost;
-    const current = currentReply?.[1];
-    if (current !== (expected === undefined ? null : formatPosition(expected))) {
-      await redis.unwatch();
-      return 'fenced';
-    }
-    if (lostBefore !== connectionsLost || redis.status !== 'ready') {
-      throw new RedisCacheError('redis: the connection dropped between WATCH and EXEC; nothing was written');
-    }
+    if (!(await watchEquals(checkpoint, expected === undefined ? null : formatPosition(expected)))) return 'fenced';
     // Queued and sent in this same turn: no reconnect can come between the check and the write.
     const transaction = redis.multi();
     for (const write of writes) queueWrite(transaction, projectionKey(projection, version, write.key), write);
@@ -112,6 +126,60 @@ export const createRedisProjectionCache = (redis: Redis, options: RedisProjectio
     // Redis has no rollback: the other commands of the transaction were applied.
     if (failed?.[0]) throw failedReply(failed[0]);
     return 'committed';
+  };
+
+  const switchNow = async (projection: string, expected: number | undefined, next: number): Promise<boolean> => {
+    const key = activeVersionKey(projection);
+    if (!(await watchEquals(key, expected === undefined ? null : String(expected)))) return false;
+    const replies = await redis.multi().set(key, String(next)).exec();
+    if (replies === null) return false;
+    const [error] = replies[0] ?? [null];
+    if (error) throw failedReply(error);
+    return true;
+  };
+
+  /** SCAN over `pattern`, a page of keys at a time. */
+  const scanKeys = async function* (pattern: string): AsyncGenerator<string[]> {
+    let cursor = '0';
+    do {
+      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', dropBatchSize);
+      cursor = nextCursor;
+      if (keys.length > 0) yield keys;
+    } while (cursor !== '0');
+  };
+
+  /** The content of a page of keys: their types, then their values (a key gone in between is left out). */
+  const readEntries = async (prefix: string, keys: readonly string[]): Promise<CacheEntry[]> => {
+    if (keys.length === 0) return [];
+    const typing = redis.pipeline();
+    for (const key of keys) typing.type(key);
+    const typed = (await typing.exec()) ?? [];
+    const kinds = keys.map((key, index) => {
+      const [error, type] = typed[index] ?? [new RedisCacheError('redis: TYPE got no reply'), null];
+      if (error) throw failedReply(error);
+      return { key, type };
+    });
+    const wanted = kinds.filter(({ type }) => type === 'string' || type === 'hash');
+    const pipeline = redis.pipeline();
+    for (const { key, type } of wanted) {
+      if (type === 'string') pipeline.getBuffer(key);
+      else pipeline.hgetallBuffer(key);
+    }
+    const replies = wanted.length === 0 ? [] : ((await pipeline.exec()) ?? []);
+    const entries: CacheEntry[] = [];
+    wanted.forEach(({ key, type }, index) => {
+      const [error, reply] = replies[index] ?? [new RedisCacheError('redis: a read got no reply'), null];
+      if (error) throw failedReply(error);
+      const relative = key.slice(prefix.length);
+      if (type === 'string') {
+        if (reply instanceof Buffer) entries.push({ key: relative, kind: 'value', value: asBytes(reply) });
+        return;
+      }
+      const fields = new Map<string, Uint8Array>();
+      for (const [field, value] of Object.entries((reply ?? {}) as Record<string, Buffer>)) fields.set(field, asBytes(value));
+      if (fields.size > 0) entries.push({ key: relative, kind: 'hash', fields });
+    });
+    return entries;
   };
 
   return {
@@ -156,20 +224,60 @@ export const createRedisProjectionCache = (redis: Redis, options: RedisProjectio
       checkedVersion(projection, version);
       await redis.set(activeVersionKey(projection), String(version));
     },
+    switchActive: async (projection, expected, next) => {
+      assertProjectionName(projection);
+      if (expected !== undefined) assertKeyVersion(expected);
+      assertKeyVersion(next);
+      return commits.run(() => switchNow(projection, expected, next));
+    },
     dropVersion: async (projection, version) => {
       checkedVersion(projection, version);
+      // The checkpoint first: from then on a runner of this version is fenced and writes nothing behind the scan.
+      let dropped = await redis.unlink(checkpointKey(projection, version));
       // Built from checked parts: no glob character can reach the pattern.
-      const pattern = `${versionPrefix(projection, version)}*`;
-      let cursor = '0';
-      let dropped = 0;
-      do {
-        const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', dropBatchSize);
-        cursor = nextCursor;
+      for await (const keys of scanKeys(`${versionPrefix(projection, version)}*`)) {
         for (let start = 0; start < keys.length; start += dropBatchSize) {
           dropped += await redis.unlink(...keys.slice(start, start + dropBatchSize));
         }
-      } while (cursor !== '0');
+      }
       return dropped;
+    },
+    buildingVersion: async (projection) => {
+      assertProjectionName(projection);
+      const text = await redis.get(buildingVersionKey(projection));
+      if (text === null) return undefined;
+      const version = parseKeyVersion(text);
+      if (version === undefined) throw new RedisCacheError(`the building version of ${projection} is not a version: ${JSON.stringify(text)}`);
+      return version;
+    },
+    setBuildingVersion: async (projection, version) => {
+      assertProjectionName(projection);
+      if (version === undefined) {
+        await redis.unlink(buildingVersionKey(projection));
+        return;
+      }
+      assertKeyVersion(version);
+      await redis.set(buildingVersionKey(projection), String(version));
+    },
+    versions: async (projection) => {
+      assertProjectionName(projection);
+      const found = new Set<number>();
+      for await (const keys of scanKeys(`${projectionPrefix(projection)}*`)) {
+        for (const key of keys) {
+          const version = versionOfKey(projection, key);
+          if (version !== undefined) found.add(version);
+        }
+      }
+      return [...found].sort((a, b) => a - b);
+    },
+    scanVersion: async function* (projection, version) {
+      checkedVersion(projection, version);
+      const prefix = versionPrefix(projection, version);
+      const checkpoint = checkpointKey(projection, version);
+      for await (const keys of scanKeys(`${prefix}*`)) {
+        const entries = await readEntries(prefix, keys.filter((key) => key !== checkpoint));
+        if (entries.length > 0) yield entries;
+      }
     },
     close: async () => {
       redis.off('close', onClose);

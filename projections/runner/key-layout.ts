@@ -6,6 +6,7 @@ import type { CacheWrite } from './projection.js';
  * tool and the game servers' readers build the same names:
  *
  *   sk:<projection>:active                 the key version readers use ("3")
+ *   sk:<projection>:building               the version a rebuild is filling ("4"), until it is done
  *   sk:<projection>:<version>:checkpoint   where that version stands in the log ("C/P")
  *   sk:<projection>:<version>:<key>        the projection's own keys
  */
@@ -33,6 +34,19 @@ export const assertProjectionKey = (key: string): void => {
 };
 
 export const activeVersionKey = (projection: string): string => `sk:${projection}:active`;
+
+export const buildingVersionKey = (projection: string): string => `sk:${projection}:building`;
+
+/** Every key of a projection, its versions' and its own (`active`, `building`), starts with this. */
+export const projectionPrefix = (projection: string): string => `sk:${projection}:`;
+
+/** The version a key of `projection` belongs to: undefined for `active`, `building` and foreign keys. */
+export const versionOfKey = (projection: string, key: string): number | undefined => {
+  const prefix = projectionPrefix(projection);
+  if (!key.startsWith(prefix)) return undefined;
+  const end = key.indexOf(':', prefix.length);
+  return end < 0 ? undefined : parseKeyVersion(key.slice(prefix.length, end));
+};
 
 /** Every key of one version starts with this; `dropVersion` scans for `<prefix>*`. */
 export const versionPrefix = (projection: string, version: number): string => `sk:${projection}:${version}:`;

@@ -4,6 +4,7 @@ import type { Position } from '../../events/store/index.js';
 import {
   CacheKeyError,
   CacheTypeError,
+  type CacheEntry,
   type CacheRead,
   type CacheWrite,
   type ProjectionCache,
@@ -126,6 +127,76 @@ export const describeProjectionCacheContract = (label: string, open: () => Promi
         expect(new TextDecoder().decode(await value('k0', 2))).toBe('kept');
         expect(await cache.activeVersion(name)).toBe(1);
         expect(await cache.dropVersion(name, 1)).toBe(0);
+      });
+    });
+
+    describe('what the rebuild needs', () => {
+      const scanned = async (version: number): Promise<Record<string, unknown>> => {
+        const seen: CacheEntry[] = [];
+        for await (const page of cache.scanVersion(name, version)) seen.push(...page);
+        const shown = (data: Uint8Array): string => new TextDecoder().decode(data);
+        return Object.fromEntries(
+          seen.map((entry) => [entry.key, entry.kind === 'value' ? shown(entry.value) : Object.fromEntries([...entry.fields].map(([field, data]) => [field, shown(data)]))]),
+        );
+      };
+
+      it('switches the active version only from the one expected', async () => {
+        expect(await cache.switchActive(name, undefined, 1)).toBe(true);
+        expect(await cache.switchActive(name, undefined, 2)).toBe(false);
+        expect(await cache.switchActive(name, 3, 2)).toBe(false);
+        expect(await cache.activeVersion(name)).toBe(1);
+        expect(await cache.switchActive(name, 1, 2)).toBe(true);
+        expect(await cache.activeVersion(name)).toBe(2);
+        await expect(cache.switchActive(name, 2, 0)).rejects.toBeInstanceOf(CacheKeyError);
+      });
+
+      it('lets exactly one of two switches from the same version through', async () => {
+        await cache.activate(name, 1);
+        const outcomes = await Promise.all([cache.switchActive(name, 1, 2), cache.switchActive(name, 1, 3)]);
+        expect([...outcomes].sort()).toEqual([false, true]);
+        expect(await cache.activeVersion(name)).toBe(outcomes[0] ? 2 : 3);
+      });
+
+      it('records, reads and clears the version being built', async () => {
+        expect(await cache.buildingVersion(name)).toBeUndefined();
+        await cache.setBuildingVersion(name, 4);
+        expect(await cache.buildingVersion(name)).toBe(4);
+        await cache.setBuildingVersion(name, undefined);
+        expect(await cache.buildingVersion(name)).toBeUndefined();
+        await expect(cache.setBuildingVersion(name, 0)).rejects.toBeInstanceOf(CacheKeyError);
+      });
+
+      it('lists the versions that hold keys, whatever else the projection records', async () => {
+        expect(await cache.versions(name)).toEqual([]);
+        await commit([{ op: 'set', key: 'a', value: bytes('1') }], 1);
+        expect(await cache.commit(name, 12, undefined, at(1), [])).toBe('committed');
+        await cache.activate(name, 1);
+        await cache.setBuildingVersion(name, 12);
+        expect(await cache.commit(`${name}-other`, 5, undefined, at(1), [])).toBe('committed');
+        expect(await cache.versions(name)).toEqual([1, 12]);
+        await cache.dropVersion(name, 1);
+        expect(await cache.versions(name)).toEqual([12]);
+      });
+
+      it('scans every key of one version with its content, and nothing of other versions or the checkpoint', async () => {
+        const many: CacheWrite[] = Array.from({ length: 1_200 }, (_, index) => ({ op: 'set', key: `k${index}`, value: bytes(String(index)) }));
+        await commit([...many, { op: 'hashSet', key: 'h', fields: new Map([['f', bytes('1')], ['g', bytes('2')]]) }]);
+        expect(await cache.commit(name, 2, undefined, at(1), [{ op: 'set', key: 'other', value: bytes('x') }])).toBe('committed');
+        const keys = await scanned(1);
+        expect(Object.keys(keys)).toHaveLength(1_201);
+        expect(keys['k7']).toBe('7');
+        expect(keys['h']).toEqual({ f: '1', g: '2' });
+        expect(await scanned(2)).toEqual({ other: 'x' });
+        expect(await scanned(3)).toEqual({});
+      });
+
+      it('leaves expired keys out of a scan', async () => {
+        await commit([
+          { op: 'set', key: 'gone', value: bytes('1'), ttlMs: TTL_MS },
+          { op: 'set', key: 'kept', value: bytes('2') },
+        ]);
+        await subject.advance(TTL_MS * 2);
+        expect(await scanned(1)).toEqual({ kept: '2' });
       });
     });
 

@@ -75,7 +75,12 @@ const wrapCache = (cache: ProjectionCache, overrides: Partial<ProjectionCache>):
   read: (projection, version, reads) => cache.read(projection, version, reads),
   commit: (projection, version, expected, next, writes) => cache.commit(projection, version, expected, next, writes),
   activate: (projection, version) => cache.activate(projection, version),
+  switchActive: (projection, expected, next) => cache.switchActive(projection, expected, next),
   dropVersion: (projection, version) => cache.dropVersion(projection, version),
+  buildingVersion: (projection) => cache.buildingVersion(projection),
+  setBuildingVersion: (projection, version) => cache.setBuildingVersion(projection, version),
+  versions: (projection) => cache.versions(projection),
+  scanVersion: (projection, version) => cache.scanVersion(projection, version),
   close: () => cache.close(),
   ...overrides,
 });
