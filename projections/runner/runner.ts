@@ -27,6 +27,11 @@ import { RunnerCounters, type ProjectionRunnerStats } from './runner-stats.js';
  * First build: once caught up with the log, a runner whose projection has no active
  * version yet activates its own (on a fresh deployment, version 1); an active version
  * is never replaced here, that is the rebuild tool's switch.
+ *
+ * Retirement: a rebuild switches readers to a newer version, then drops the old one,
+ * checkpoint first. A runner of the old version is then fenced, finds no checkpoint and a
+ * newer version active, and stops (`onSuperseded`) instead of projecting the whole log
+ * again into keys nobody reads. A flushed Redis has no active version: that runner starts over.
  */
 export interface ProjectionRunnerOptions {
   readonly store: EventStore;
@@ -54,6 +59,8 @@ export interface ProjectionRunnerOptions {
   readonly activateWhenCaughtUp?: boolean;
   /** Handed to `subscribeAll`: how often the store reports progress through skipped events. */
   readonly checkpointInterval?: number;
+  /** Called once this version was retired (see above), with the version now active. Default: reported through `onError`. */
+  readonly onSuperseded?: (activeVersion: number) => void;
 }
 
 export interface ProjectionRunner {
@@ -97,6 +104,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
   let reading: LogBatches | undefined;
   let failuresInARow = 0;
   let activationChecked = false;
+  let supersededBy: number | undefined;
   let caughtUpWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
 
   const settleWaiters = (error?: Error): void => {
@@ -137,14 +145,27 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
 
   const activateIfNoneActive = async (): Promise<void> => {
     if (activationChecked || !activateWhenCaughtUp) return;
-    // Two runners of version 1 may both find none active; both then set the same version.
-    if ((await cache.activeVersion(name)) === undefined) await cache.activate(name, version);
+    // Compare-and-switch: a version activated meanwhile (a rebuild's) is never overwritten.
+    await cache.switchActive(name, undefined, version);
     activationChecked = true;
   };
 
-  /** One subscription's life: from the stored checkpoint until a stop, a fence or a failure. */
-  const follow = async (): Promise<void> => {
+  /** A newer active version, when this one has no checkpoint: a rebuild retired it. */
+  const retiredFor = async (): Promise<number | undefined> => {
+    const active = await cache.activeVersion(name);
+    return active !== undefined && active > version ? active : undefined;
+  };
+
+  /**
+   * One subscription's life: from the stored checkpoint until a stop, a fence or a failure.
+   * Resolves with the active version instead when this one was retired.
+   */
+  const follow = async (): Promise<number | undefined> => {
     let committed: Position | undefined = await cache.checkpoint(name, version);
+    if (committed === undefined) {
+      const newer = await retiredFor();
+      if (newer !== undefined) return newer;
+    }
     counters.checkpoint = committed;
     const batches = readLogBatches(
       store.subscribeAll({
@@ -163,7 +184,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
         const waitMs = uncommitted === undefined ? IDLE_WAIT_MS : Math.max(0, lastCommit + checkpointEveryMs - clock().getTime());
         const batch = await batches.take(waitMs);
         if (batch === 'ended') {
-          if (stopping) return;
+          if (stopping) return undefined;
           throw new Error('the log subscription ended');
         }
         counters.eventsInFlight = batch.events.length;
@@ -176,7 +197,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
           if ((await cache.commit(name, version, committed, next, projected.writes)) === 'fenced') {
             counters.fenced += 1;
             counters.eventsInFlight = 0;
-            return;
+            return undefined;
           }
           committed = next;
           uncommitted = undefined;
@@ -198,6 +219,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
           settleWaiters();
         }
       }
+      return undefined;
     } finally {
       reading = undefined;
       counters.eventsInFlight = 0;
@@ -205,10 +227,21 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     }
   };
 
+  const retire = (active: number): void => {
+    supersededBy = active;
+    settleWaiters(new Error(`projection ${name}@${version} was retired: version ${active} is active`));
+    if (options.onSuperseded === undefined) onError(new Error(`version ${active} is active`), 'retired by a rebuild; stopped');
+    else options.onSuperseded(active);
+  };
+
   const run = async (): Promise<void> => {
     while (!stopping) {
       try {
-        await follow();
+        const newer = await follow();
+        if (newer !== undefined) {
+          retire(newer);
+          return;
+        }
       } catch (error) {
         if (stopping) break;
         counters.failures += 1;
@@ -247,6 +280,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
         ? Promise.resolve()
         : new Promise<void>((resolve, reject) => {
             if (!running && loop !== undefined) reject(new Error(`projection ${name}@${version} is stopped`));
+            else if (supersededBy !== undefined) reject(new Error(`projection ${name}@${version} was retired: version ${supersededBy} is active`));
             else caughtUpWaiters.push({ resolve, reject });
           }),
   };

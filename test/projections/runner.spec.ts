@@ -206,6 +206,23 @@ describe('projection runner', () => {
     expect(await checkCounts(store, cache, { name: 'counting', version: 1 })).toMatchObject({ events: 35, ...exact });
   });
 
+  it('stops, instead of projecting the log again, once a rebuild switched to a newer version and dropped its own', async () => {
+    const { store, cache, start } = fixture();
+    await appendZoneChanges(store, 'player-a', 30);
+    const retiredFor: number[] = [];
+    const live = start({ onSuperseded: (active) => retiredFor.push(active) });
+    await live.whenCaughtUp();
+    const rebuild = start({ version: 2, activateWhenCaughtUp: false });
+    await rebuild.whenCaughtUp();
+    await rebuild.stop();
+    expect(await cache.switchActive('counting', 1, 2)).toBe(true);
+    await cache.dropVersion('counting', 1);
+    await appendZoneChanges(store, 'player-a', 5);
+    await vi.waitFor(() => expect(retiredFor).toEqual([2]));
+    expect(await cache.versions('counting')).toEqual([2]);
+    expect(live.stats()).toMatchObject({ fenced: 1, batchesCommitted: 1 });
+  });
+
   it('commits progress through events its filter skips, so a restart does not scan them again', async () => {
     const { store, cache, start } = fixture();
     await appendZoneChanges(store, 'item-a', 300);
@@ -333,5 +350,27 @@ describe('projection set', () => {
     expect(formatPosition((await cache.checkpoint('items', 4)) ?? { commit: 0n, prepare: 0n })).toBe(formatPosition(await headOf(store)));
     await set.stop();
     expect(set.stats()).toEqual([]);
+  });
+
+  it('hands a projection over to the version a rebuild activated, from where the rebuild left it', async () => {
+    const { store, cache } = fixture();
+    await appendZoneChanges(store, 'player-a', 40);
+    const set = createProjectionSet({ store, cache, notifier: createEmbeddedNotifier(), retryDelayMs: 1, projections: [{ projection: countingProjection() }] });
+    await set.start();
+    await set.whenCaughtUp();
+    const rebuild = createProjectionRunner({ store, cache, notifier: createEmbeddedNotifier(), projection: countingProjection(), version: 2, activateWhenCaughtUp: false });
+    rebuild.start();
+    await rebuild.whenCaughtUp();
+    await rebuild.stop();
+    expect(await cache.switchActive('counting', 1, 2)).toBe(true);
+    await cache.dropVersion('counting', 1);
+    await appendZoneChanges(store, 'player-a', 7);
+    const head = formatPosition(await headOf(store));
+    await vi.waitFor(() => expect(set.stats().map((stats) => [stats.version, stats.checkpoint])).toEqual([[2, head]]));
+    await set.whenCaughtUp();
+    expect(set.stats()[0]).toMatchObject({ eventsProjected: 7 });
+    expect(await checkCounts(store, cache, { name: 'counting', version: 2 })).toMatchObject({ events: 47, ...exact });
+    expect(await cache.versions('counting')).toEqual([2]);
+    await set.stop();
   });
 });
