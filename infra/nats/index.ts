@@ -7,3 +7,4 @@ export type { NatsRequestTransportOptions } from './request-transport.js';
 export { createBuiltinNatsRequestTransport, createPlainNatsRequester } from './baseline-requesters.js';
 export type { PlainRequester } from './baseline-requesters.js';
 export { createNatsNotifier } from './notifier.js';
+export { createNatsSubscriber } from './subscriber.js';
