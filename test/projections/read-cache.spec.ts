@@ -298,7 +298,7 @@ describe('read-through cache: L3, the log, only when the projection is behind', 
     const store = log.store;
     const minted = await appendEvent(store, 'item-i1', { type: 'ItemMinted', data: { templateId: 'axe', owner: 'p2' } });
     // Events of other streams do not make the inventories projection behind.
-    await appendEvent(store, 'player-p1', { type: 'PlayerRegistered', data: { name: 'Ann' } });
+    await appendEvent(store, 'player-p1', { type: 'PlayerRegistered', data: { playerId: 'p1', name: 'Ann', registeredAt: 1 } });
     l2.activate('inventories', 1, minted);
     expect(await reader.inventory('p1')).toMatchObject({ version: 0 });
     expect(log.calls).toMatchObject({ read: 0, scans: 0, heads: 1 });
