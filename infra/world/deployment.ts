@@ -1,11 +1,9 @@
 import type { RequestBus, RequestTransport } from '../../actors/runtime/bus.js';
 import { createEventStoreSnapshots } from '../../actors/runtime/snapshots.js';
 import type { EventStore } from '../../events/store/index.js';
-import { createInventoriesProjection } from '../../projections/inventories/index.js';
-import { createRostersProjection } from '../../projections/rosters/index.js';
 import type { Notifier, ProjectionCache } from '../../projections/runner/index.js';
 import { createProjectionSet, type ProjectionSet } from '../../projections/runner/index.js';
-import { createSessionsProjection } from '../../projections/sessions/index.js';
+import { createWorldProjections } from '../../projections/world-projections.js';
 import { createEmbeddedBus } from '../bus/index.js';
 import { createEmbeddedNotifier, createEmbeddedProjectionCache } from '../cache/index.js';
 import type { Config } from '../config.js';
@@ -101,7 +99,7 @@ export const startDeployment = async (config: Config, onError: (error: unknown, 
       store,
       cache,
       notifier,
-      projections: [{ projection: createSessionsProjection() }, { projection: createInventoriesProjection() }, { projection: createRostersProjection() }],
+      projections: createWorldProjections().map((projection) => ({ projection })),
       onError,
     });
     parts.projections = projections;
