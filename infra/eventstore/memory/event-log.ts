@@ -56,7 +56,7 @@ const METADATA_BYTES = 7;
 const FIELDS = 8;
 
 /** FNV-1a over the id's characters (all one byte: ids are UUIDs). */
-const hashOf = (id: string): number => {
+const fnv1a = (id: string): number => {
   let hash = 0x811c9dc5;
   for (let index = 0; index < id.length; index += 1) hash = Math.imul(hash ^ id.charCodeAt(index), 0x01000193);
   return hash | 0;
@@ -81,6 +81,17 @@ export const createEventLog = (): EventLog => {
   const streamEvents: number[][] = [];
   const typeNames: string[] = [];
   const typeNumbers = new Map<string, number>();
+
+  // An append looks its ids up before it adds them: the last hash is remembered for add.
+  let hashedId = '';
+  let hashed = fnv1a(hashedId);
+  const hashOf = (id: string): number => {
+    if (id !== hashedId) {
+      hashed = fnv1a(id);
+      hashedId = id;
+    }
+    return hashed;
+  };
 
   const grow = (): void => {
     const capacity = created.length * 2;

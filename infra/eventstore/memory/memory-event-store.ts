@@ -28,7 +28,8 @@ const DEFAULT_CHECKPOINT_INTERVAL = 32;
  * garbage collector next to nothing; reads hand out fresh `StoredEvent`s.
  */
 export const createMemoryEventStore = (options: { clock?: () => Date } = {}): EventStore => {
-  const clock = options.clock ?? (() => new Date());
+  const { clock } = options;
+  const now = clock === undefined ? Date.now : () => clock().getTime();
   const log = createEventLog();
   let wakeSubscribers: (() => void)[] = [];
   let closed = false;
@@ -64,7 +65,7 @@ export const createMemoryEventStore = (options: { clock?: () => Date } = {}): Ev
     }
 
     // Copied into the log's slabs, so a caller reusing its buffers cannot change the log.
-    const created = clock().getTime();
+    const created = now();
     let revision = 0;
     for (const event of events) revision = log.add(stream, event.id, event.type, event.data, event.metadata, created);
     const wake = wakeSubscribers;

@@ -9,11 +9,12 @@ export const validateAppend = (stream: string, events: readonly ProposedEvent[])
     throw new StoreRequestError(`stream name must have 1 to ${MAX_STREAM_NAME_LENGTH} characters`);
   }
   if (stream.startsWith('$')) throw new StoreRequestError(`stream ${stream}: names starting with $ are reserved`);
-  const ids = new Set<string>();
+  // Most appends carry one event: no set of ids for those.
+  const ids = events.length > 1 ? new Set<string>() : undefined;
   for (const event of events) {
     if (!UUID.test(event.id)) throw new StoreRequestError(`event id ${JSON.stringify(event.id)} is not a UUID`);
-    if (ids.has(event.id)) throw new StoreRequestError(`event id ${event.id} appears twice in one append`);
-    ids.add(event.id);
+    if (ids?.has(event.id) === true) throw new StoreRequestError(`event id ${event.id} appears twice in one append`);
+    ids?.add(event.id);
     if (event.type.length === 0 || event.type.startsWith('$')) {
       throw new StoreRequestError(`event type ${JSON.stringify(event.type)}: must be non-empty and not start with $`);
     }
