@@ -19,26 +19,93 @@ export interface AppliedCommands {
   readonly size: number;
 }
 
+// Every command of a type that appended one event shares one list of that type.
+const singleEvents = new Map<string, readonly string[]>();
+const justOne = (eventType: string): readonly string[] => {
+  let events = singleEvents.get(eventType);
+  if (events === undefined) {
+    events = Object.freeze([eventType]);
+    singleEvents.set(eventType, events);
+  }
+  return events;
+};
+
+/**
+ * A window per resident actor, and every command it applied stays in it until 256 (by
+ * default) newer ones have: so an entry holds no object of its own. The commands sit in
+ * a ring, oldest first from `oldest`: their ids, the revision of their last event (a
+ * number: streams stay far below 2^53 events) and their event types (a shared list for a
+ * single event); a map finds a command's place in the ring.
+ */
+class AppliedWindow implements AppliedCommands {
+  private readonly places = new Map<string, number>();
+  private readonly ids: string[] = [];
+  private readonly revisions: number[] = [];
+  private readonly events: (readonly string[])[] = [];
+  private oldest = 0;
+
+  constructor(private readonly limit: number) {}
+
+  get size(): number {
+    return this.places.size;
+  }
+
+  get(commandId: string): AppliedCommand | undefined {
+    const place = this.places.get(commandId);
+    if (place === undefined) return undefined;
+    return { revision: BigInt(this.revisions[place] as number), events: this.events[place] as readonly string[] };
+  }
+
+  record(commandId: string, revision: bigint, eventType: string): void {
+    const place = this.places.get(commandId);
+    if (place !== undefined) {
+      this.revisions[place] = Number(revision);
+      this.events[place] = [...(this.events[place] as readonly string[]), eventType];
+      return;
+    }
+    this.insert(commandId, Number(revision), justOne(eventType));
+  }
+
+  /** An entry carried over from a snapshot. */
+  restore(commandId: string, applied: AppliedCommand): void {
+    const place = this.places.get(commandId);
+    if (place === undefined) {
+      this.insert(commandId, Number(applied.revision), applied.events);
+      return;
+    }
+    this.revisions[place] = Number(applied.revision);
+    this.events[place] = applied.events;
+  }
+
+  private insert(commandId: string, revision: number, events: readonly string[]): void {
+    if (this.limit <= 0) return;
+    let place = this.ids.length;
+    if (place >= this.limit) {
+      // Full: the oldest command leaves, the new one takes its place.
+      place = this.oldest;
+      this.places.delete(this.ids[place] as string);
+      this.oldest = (place + 1) % this.limit;
+    }
+    this.ids[place] = commandId;
+    this.revisions[place] = revision;
+    this.events[place] = events;
+    this.places.set(commandId, place);
+  }
+
+  entries(): [string, AppliedCommand][] {
+    const entries: [string, AppliedCommand][] = [];
+    const count = this.ids.length;
+    for (let offset = 0; offset < count; offset += 1) {
+      const place = (this.oldest + offset) % count;
+      const id = this.ids[place] as string;
+      entries.push([id, { revision: BigInt(this.revisions[place] as number), events: this.events[place] as readonly string[] }]);
+    }
+    return entries;
+  }
+}
+
 export const createAppliedCommands = (limit: number, initial: readonly [string, AppliedCommand][] = []): AppliedCommands => {
-  // A Map iterates in insertion order: the first key is the oldest command.
-  const applied = new Map<string, AppliedCommand>(initial.slice(-limit));
-  return {
-    get: (commandId) => applied.get(commandId),
-    record: (commandId, revision, eventType) => {
-      const existing = applied.get(commandId);
-      if (existing !== undefined) {
-        applied.set(commandId, { revision, events: [...existing.events, eventType] });
-        return;
-      }
-      applied.set(commandId, { revision, events: [eventType] });
-      if (applied.size > limit) {
-        const oldest = applied.keys().next();
-        if (oldest.done !== true) applied.delete(oldest.value);
-      }
-    },
-    entries: () => [...applied.entries()],
-    get size() {
-      return applied.size;
-    },
-  };
+  const window = new AppliedWindow(limit);
+  for (const [commandId, applied] of initial.slice(-limit)) window.restore(commandId, applied);
+  return window;
 };
