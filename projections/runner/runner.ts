@@ -165,6 +165,8 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     if (committed === undefined) {
       const newer = await retiredFor();
       if (newer !== undefined) return newer;
+      // Starting over (a flushed Redis lost the active version too): activate again once caught up.
+      activationChecked = false;
     }
     counters.checkpoint = committed;
     const batches = readLogBatches(
