@@ -1,0 +1,235 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { formatPosition, type EventStore } from '../../events/store/index.js';
+import { createEmbeddedProjectionCache } from '../../infra/cache/index.js';
+import { parseConfig } from '../../infra/config.js';
+import { connectRedis, createRedisProjectionCache, type RedisConnection } from '../../infra/redis/index.js';
+import { startDeployment, type Deployment } from '../../infra/world/deployment.js';
+import {
+  buildVersion,
+  diffKeyspaces,
+  digestVersion,
+  headOf,
+  keyspaceDigest,
+  rebuildProjection,
+  RebuildInterruptedError,
+  type KeyDigests,
+} from '../../projections/rebuild/index.js';
+import type { Projection, ProjectionCache } from '../../projections/runner/index.js';
+import { pack } from '../../projections/shared/msgpack.js';
+import { createWorldProjections } from '../../projections/world-projections.js';
+import { createWorldSimulation, type WorldSimulation } from '../../scripts/simulation/world-simulation.js';
+import { startRedisServer, type RedisServerHandle } from '../support/servers/redis-server.js';
+
+/**
+ * Figures 9 and 11 of RELIABILITY.md, and the rebuild tool end to end: a deployment
+ * (infra/world) with a simulated world writes a SQLite log and projects it live into a
+ * harness-started redis-server; Redis is flushed mid-run and `npm run rebuild` rebuilds
+ * every projection while the world keeps playing. Every comparison is per key: the
+ * digests of a version's keys (projections/rebuild/keyspace-digest.ts) against a fresh
+ * build of the same log into the embedded cache.
+ */
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SEED = 20261124;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const WAIT = { timeout: 20_000, interval: 50 };
+
+interface RebuildRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The CLI in a process of its own, with only the configuration the test gives it. */
+const runRebuild = (args: readonly string[], env: Readonly<Record<string, string>>): Promise<RebuildRun> => {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(ESDB_URL|NATS_URL|NATS_USER|NATS_PASSWORD|REDIS_URL|SHARDKEEP_.*)$/.test(name)),
+  );
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/rebuild.ts', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...inherited, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+};
+
+/** What a replay of the log builds: the projection from position 0 into a fresh embedded cache. */
+const replayDigests = async (store: EventStore, projection: Projection): Promise<KeyDigests> => {
+  const cache = createEmbeddedProjectionCache();
+  await buildVersion({ store, cache, projection, version: 1 });
+  const digests = await digestVersion(cache, projection.name, 1);
+  await cache.close();
+  return digests;
+};
+
+const activeDigests = async (cache: ProjectionCache, projection: string): Promise<KeyDigests> => {
+  const active = await cache.activeVersion(projection);
+  if (active === undefined) throw new Error(`${projection} has no active version`);
+  return digestVersion(cache, projection, active);
+};
+
+const divergence = (live: KeyDigests, replay: KeyDigests): number => {
+  const diff = diffKeyspaces(live, replay, 5);
+  return diff.added + diff.removed + diff.changed;
+};
+
+describe('rebuild against redis-server and a log the world wrote (figures 9 and 11)', () => {
+  const projections = createWorldProjections();
+  let folder: string;
+  let redis: RedisServerHandle;
+  let raw: RedisConnection;
+  let cache: ProjectionCache;
+  let deployment: Deployment;
+  let simulation: WorldSimulation;
+  let env: Record<string, string>;
+  const errors: string[] = [];
+
+  /** Every projection's active version has applied the log up to its head. */
+  const caughtUp = async (): Promise<void> => {
+    const head = await headOf(deployment.store);
+    for (const { name } of projections) {
+      const active = await cache.activeVersion(name);
+      const checkpoint = active === undefined ? undefined : await cache.checkpoint(name, active);
+      expect(checkpoint === undefined ? undefined : formatPosition(checkpoint), name).toBe(head === undefined ? undefined : formatPosition(head));
+    }
+  };
+
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'shardkeep-rebuild-'));
+    redis = await startRedisServer();
+    raw = await connectRedis(redis.url);
+    cache = createRedisProjectionCache(await connectRedis(redis.url));
+    env = { REDIS_URL: redis.url, SHARDKEEP_DATA_DIR: folder, SHARDKEEP_SQLITE_SYNC: 'normal' };
+    deployment = await startDeployment(parseConfig(env), (error, context) => errors.push(`${context}: ${String(error)}`));
+    simulation = createWorldSimulation({
+      transport: deployment.transport,
+      players: 40,
+      itemsPerPlayer: 3,
+      actionsPerSecond: 200,
+      maxInFlight: 200,
+      seed: SEED,
+      runTag: 'rebuild',
+    });
+    await simulation.start();
+  });
+
+  afterAll(async () => {
+    await simulation?.stop();
+    await deployment?.drain();
+    await deployment?.close();
+    await cache?.close();
+    await raw?.quit();
+    await redis?.stop();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('a: Redis flushed mid-run, then rebuilt while the world plays: divergence from a replay of the log 0 keys', { timeout: 60_000 }, async () => {
+    await sleep(700);
+    await raw.flushall();
+    // The live runners find their checkpoints gone, project the log again and activate version 1.
+    await vi.waitFor(async () => {
+      for (const { name } of projections) expect(await cache.activeVersion(name), name).toBe(1);
+    }, WAIT);
+    await sleep(300);
+
+    const run = await runRebuild(['--all', '--json'], env);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as { ok: boolean; projections: { projection: string; version: number; previous: number; droppedVersions: number[]; events: number }[] };
+    expect(report.ok).toBe(true);
+    expect(report.projections.map(({ projection, version, previous, droppedVersions }) => [projection, version, previous, droppedVersions])).toEqual(
+      projections.map(({ name }) => [name, 2, 1, [1]]),
+    );
+
+    // The world goes on a moment on the new versions, then stops; the live runners finish.
+    await sleep(500);
+    await simulation.stop();
+    await vi.waitFor(caughtUp, WAIT);
+    const figures: string[] = [];
+    for (const projection of projections) {
+      const live = await activeDigests(cache, projection.name);
+      const replay = await replayDigests(deployment.store, projection);
+      figures.push(`${projection.name} ${live.size} keys, divergence ${divergence(live, replay)}`);
+      expect(live.size, projection.name).toBeGreaterThan(0);
+      expect(divergence(live, replay), projection.name).toBe(0);
+    }
+    console.log(`rebuild after a flush: ${report.projections.map(({ events }) => events).join('/')} events rebuilt; ${figures.join('; ')}`);
+    expect(errors.filter((error) => !/fenced|retired/.test(error))).toEqual([]);
+  });
+
+  it('b: rebuilt twice, the keyspace is identical each time and equal to the live projection', { timeout: 30_000 }, async () => {
+    const notifier = { publish: async () => undefined };
+    const digests: string[][] = [];
+    for (const projection of projections) {
+      const live = keyspaceDigest(await activeDigests(cache, projection.name));
+      const replay = keyspaceDigest(await replayDigests(deployment.store, projection));
+      const first = await rebuildProjection({ store: deployment.store, cache, notifier, projection });
+      const once = keyspaceDigest(await activeDigests(cache, projection.name));
+      const second = await rebuildProjection({ store: deployment.store, cache, notifier, projection });
+      const twice = keyspaceDigest(await activeDigests(cache, projection.name));
+      expect([first.version, second.version]).toEqual([3, 4]);
+      expect(await cache.versions(projection.name)).toEqual([4]);
+      digests.push([live, once, twice, replay]);
+    }
+    console.log(`rebuild twice: ${projections.map(({ name }, index) => `${name} ${digests[index]?.[0]?.slice(0, 12)}`).join(', ')}`);
+    for (const [live, once, twice, replay] of digests) expect([once, twice, replay]).toEqual([live, live, live]);
+  });
+
+  it('c: an interrupted rebuild leaves readers on the live version and resumes from its checkpoint', { timeout: 30_000 }, async () => {
+    const [, inventories] = projections;
+    if (inventories === undefined) throw new Error('no inventories projection');
+    const before = keyspaceDigest(await activeDigests(cache, inventories.name));
+    const interrupt = new AbortController();
+    const first = rebuildProjection({
+      store: deployment.store,
+      cache,
+      notifier: { publish: async () => undefined },
+      projection: inventories,
+      batchSize: 10,
+      signal: interrupt.signal,
+      progressEveryMs: 5,
+      onProgress: (progress) => {
+        if (progress.position > 0n) interrupt.abort();
+      },
+    });
+    await expect(first).rejects.toBeInstanceOf(RebuildInterruptedError);
+    expect(await cache.activeVersion(inventories.name)).toBe(4);
+    expect(await cache.buildingVersion(inventories.name)).toBe(5);
+    const stoppedAt = await cache.checkpoint(inventories.name, 5);
+    const head = await headOf(deployment.store);
+    expect(stoppedAt !== undefined && head !== undefined && stoppedAt.commit > 0n && stoppedAt.commit < head.commit).toBe(true);
+    expect(keyspaceDigest(await activeDigests(cache, inventories.name))).toBe(before);
+
+    const resumed = await rebuildProjection({ store: deployment.store, cache, notifier: { publish: async () => undefined }, projection: inventories });
+    expect(resumed).toMatchObject({ version: 5, previous: 4, resumed: 'build', resumedFrom: formatPosition(stoppedAt ?? { commit: 0n, prepare: 0n }) });
+    expect(keyspaceDigest(await activeDigests(cache, inventories.name))).toBe(before);
+    console.log(`rebuild interrupted at position ${stoppedAt?.commit} of ${head?.commit}, resumed: ${resumed.events} events in the second run`);
+  });
+
+  it('d: a dry run reports a deliberately corrupted key, switches nothing and leaves no scratch version', { timeout: 30_000 }, async () => {
+    const active = await cache.activeVersion('inventories');
+    const prefix = `sk:inventories:${active}:`;
+    const [victim] = (await raw.keys(`${prefix}inventory:*`)).sort();
+    if (victim === undefined) throw new Error('no inventory to corrupt');
+    await raw.hset(victim, '$version', Buffer.from(pack(999_999)));
+
+    const run = await runRebuild(['--dry-run', '--json', 'inventories', 'rosters'], env);
+    expect(run.code, run.stderr).toBe(1);
+    const report = JSON.parse(run.stdout) as { differences: boolean; projections: { projection: string; added: number; removed: number; changed: number; samePosition: boolean; samples: { changed: string[] } }[] };
+    expect(report.differences).toBe(true);
+    expect(report.projections.map(({ projection, added, removed, changed, samePosition }) => [projection, added, removed, changed, samePosition])).toEqual([
+      ['inventories', 0, 0, 1, true],
+      ['rosters', 0, 0, 0, true],
+    ]);
+    expect(report.projections[0]?.samples.changed).toEqual([victim.slice(prefix.length)]);
+    expect(await cache.activeVersion('inventories')).toBe(active);
+    expect(await cache.versions('inventories')).toEqual([active]);
+  });
+});
