@@ -3,7 +3,9 @@ import type { EventStore } from '../events/store/index.js';
 import { worldCodec } from '../events/world.js';
 import { ConfigError, parseConfig, SETTING_NAMES, type Config } from '../infra/config.js';
 import { readConfigFile } from '../infra/config-file.js';
+import { consoleRoutes } from '../infra/console/console-routes.js';
 import { metricsRoute, startHttpServer, type HttpServer } from '../infra/http/http-server.js';
+import { worldActors } from '../infra/world/world-node.js';
 import { createLogger, errorReporter } from '../infra/logging/logger.js';
 import { startDeployment, type Deployment } from '../infra/world/deployment.js';
 import { auditEvents, type WorldAuditReport } from '../projections/audit/world-audit.js';
@@ -72,8 +74,13 @@ const main = async (): Promise<void> => {
   logger.info({ parts: deployment.description }, 'started');
   let http: HttpServer | undefined;
   if (config.http !== undefined) {
-    http = await startHttpServer({ ...config.http, routes: [metricsRoute(() => deployment.metrics.render())], onError });
-    console.log(`shardkeep: metrics at http://${config.http.host}:${http.port}/metrics (SHARDKEEP_HTTP_PORT=off to turn off)`);
+    const routes = [
+      metricsRoute(() => deployment.metrics.render()),
+      ...consoleRoutes({ store: deployment.store, actors: worldActors(), history: deployment.history }),
+    ];
+    http = await startHttpServer({ ...config.http, routes, onError });
+    const base = `http://${config.http.host}:${http.port}`;
+    console.log(`shardkeep: console at ${base}/ , metrics at ${base}/metrics (SHARDKEEP_HTTP_PORT=off to turn off)`);
   }
 
   let simulation: WorldSimulation | undefined;

@@ -10,6 +10,7 @@ import type { Config } from '../config.js';
 import { describeEventStore, openEventStore } from '../eventstore/open.js';
 import { connectNats, createNatsNotifier, createNatsRequestBus, createNatsRequestTransport } from '../nats/index.js';
 import { connectRedis, createRedisProjectionCache } from '../redis/index.js';
+import { startFiguresHistory, type FiguresHistory } from '../console/figures-history.js';
 import { instrumentBus } from '../metrics/instrumented-bus.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { startWorldNode, type WorldNode } from './world-node.js';
@@ -30,6 +31,8 @@ export interface Deployment {
   readonly cache: ProjectionCache;
   readonly notifier: Notifier;
   readonly metrics: Metrics;
+  /** The last minutes of figures, for the console's charts. */
+  readonly history: FiguresHistory;
   /** One line per part: what it runs on, credentials hidden. */
   readonly description: readonly string[];
   /** Stops the projections, then drains the trade queue and the host: every acknowledged command is in the log. */
@@ -92,7 +95,22 @@ export const startDeployment = async (config: Config, onError: (error: unknown, 
       tradeQueue: () => parts.node?.processManager.stats() ?? emptyQueueStats,
       projections: () => parts.projections?.stats() ?? [],
     });
-    const node = await startWorldNode({ bus: instrumentBus(bus, metrics.observeCommand), transport, store, snapshots: createEventStoreSnapshots(store), onError });
+    const history = startFiguresHistory({
+      commandsAnswered: () => parts.node?.host.stats().commands ?? 0,
+      residentActors: () => parts.node?.host.stats().residentActors ?? 0,
+      projectionLagMs: () => Math.max(0, ...(parts.projections?.stats() ?? []).map((stats) => stats.lagMs)),
+      tradeQueueDepth: () => {
+        const queue = parts.node?.processManager.stats();
+        return queue === undefined ? 0 : queue.queued + queue.waiting;
+      },
+      tradesCompleted: () => parts.node?.processManager.stats().tradesClosed.completed ?? 0,
+    });
+    closers.push(() => Promise.resolve(history.stop()));
+    const observed = instrumentBus(bus, (category, command, outcome, seconds) => {
+      metrics.observeCommand(category, command, outcome, seconds);
+      history.observeLatency(seconds);
+    });
+    const node = await startWorldNode({ bus: observed, transport, store, snapshots: createEventStoreSnapshots(store), onError });
     parts.node = node;
     drainers.push(() => node.stop());
     const projections = createProjectionSet({
@@ -115,6 +133,7 @@ export const startDeployment = async (config: Config, onError: (error: unknown, 
       cache,
       notifier,
       metrics,
+      history,
       description,
       drain: () => closeAll(drainers),
       close: () => closeAll(closers),
