@@ -19,7 +19,7 @@ export class ProjectionTracker {
   private version: number | undefined;
   private versionCheckedAt = Number.NEGATIVE_INFINITY;
   private resolving: Promise<number | undefined> | undefined;
-  private lag: { readonly at: number; readonly value: Promise<Lag> } | undefined;
+  private lag: { readonly at: number; readonly version: number | undefined; readonly value: Promise<Lag> } | undefined;
   /** Bumped by every switch: a read that started under another generation is not cached. */
   generation = 0;
 
@@ -73,9 +73,11 @@ export class ProjectionTracker {
 
   async measureLag(): Promise<Lag> {
     const now = this.now();
-    if (this.lag !== undefined && now - this.lag.at < this.freshnessMs) return this.lag.value;
-    const value = this.measure();
-    const lag = { at: now, value };
+    // Known already: no await, so concurrent callers share one measurement.
+    const version = this.version ?? (await this.activeVersion());
+    if (this.lag !== undefined && this.lag.version === version && now - this.lag.at < this.freshnessMs) return this.lag.value;
+    const value = this.measure(version);
+    const lag = { at: now, version, value };
     this.lag = lag;
     // A failed measurement is not kept.
     value.catch(() => {
@@ -84,8 +86,7 @@ export class ProjectionTracker {
     return value;
   }
 
-  private async measure(): Promise<Lag> {
-    const version = await this.activeVersion();
+  private async measure(version: number | undefined): Promise<Lag> {
     if (version === undefined) return { behind: true, checkpoint: undefined };
     const [checkpoint, head] = await Promise.all([this.cache.checkpoint(this.projection, version), this.newestPosition()]);
     const behind = head !== undefined && (checkpoint === undefined || comparePositions(checkpoint, head) < 0);
