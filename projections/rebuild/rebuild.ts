@@ -95,7 +95,15 @@ export const rebuildProjection = async (options: RebuildOptions): Promise<Rebuil
   const droppedVersions = (await cache.versions(name)).filter((older) => older < version);
   let droppedKeys = 0;
   for (const older of droppedVersions) droppedKeys += await cache.dropVersion(name, older);
-  const tail = await buildVersion({ ...common, version, notifier });
+  const builtEvents = events;
+  const onProgress = common.onProgress;
+  const tail = await buildVersion({
+    ...common,
+    version,
+    notifier,
+    // One count for the whole rebuild, not one per runner.
+    ...(onProgress === undefined ? {} : { onProgress: (progress: BuildProgress) => onProgress({ ...progress, events: builtEvents + progress.events }) }),
+  });
   events += tail.events;
   buildSeconds += tail.seconds;
   await cache.setBuildingVersion(name, undefined);

@@ -8,6 +8,7 @@ import { openSqliteEventStore, type SqliteEventStoreOptions } from '../../infra/
 import { benchEventStores, eventStoreTable, type StoreUnderTest } from './event-store.js';
 import { benchProjections, DEFAULT_PROJECTIONS_OPTIONS, projectionsTable } from './projections.js';
 import { benchReadCache, DEFAULT_READ_CACHE_OPTIONS, readCacheTable } from './read-cache.js';
+import { benchRebuild, DEFAULT_REBUILD_OPTIONS, rebuildTable } from './rebuild.js';
 import { benchSessionPool, DEFAULT_SESSION_POOL_OPTIONS, sessionPoolTable } from './session-pool.js';
 import { benchRuntime } from './runtime.js';
 import { benchGuildBatching, DEFAULT_GUILD_BATCHING_OPTIONS, guildBatchingTable } from './world-guild-batching.js';
@@ -23,7 +24,7 @@ const integer = (value: string): number => Number.parseInt(value, 10);
 
 const program = new Command('bench')
   .description('Shardkeep benchmarks; figures are printed as a Markdown table for docs/BENCHMARKS.md.')
-  .addOption(new Option('--suite <name>', 'which suite to run').choices(['event-store', 'runtime', 'runtime-throughput', 'world', 'trades', 'projections', 'read-cache', 'all']).default('all'))
+  .addOption(new Option('--suite <name>', 'which suite to run').choices(['event-store', 'runtime', 'runtime-throughput', 'world', 'trades', 'projections', 'read-cache', 'rebuild', 'all']).default('all'))
   .option('--appends <n>', 'event-store: appends per measured run (split across writers)', integer, 4_000)
   .option('--read-events <n>', 'event-store: events in the log for the read figures', integer, 100_000)
   .option('--repeats <n>', 'event-store: runs per figure; the median is reported', integer, 3)
@@ -129,6 +130,11 @@ const main = async (): Promise<void> => {
     console.log('\n## Read-through cache: session decoding with and without a pool of objects\n');
     const pool = await benchSessionPool(DEFAULT_SESSION_POOL_OPTIONS, (line) => console.log(`  ${line}`));
     console.log(`\n${sessionPoolTable(pool, DEFAULT_SESSION_POOL_OPTIONS)}\n`);
+  }
+  if (options.suite === 'rebuild' || options.suite === 'all') {
+    console.log('\n## Projections: rebuild of 1,000,000 events\n');
+    const rebuild = await benchRebuild(DEFAULT_REBUILD_OPTIONS, (line) => console.log(`  ${line}`));
+    console.log(`\n${rebuildTable(rebuild)}\n`);
   }
   console.log(`\ndone in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
 };

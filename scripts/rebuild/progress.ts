@@ -21,6 +21,8 @@ interface Track {
   readonly startPosition: bigint;
   last: BuildProgress;
   printedAt: number;
+  /** What was printed last, so the final line is not a repeat of it. */
+  printed: BuildProgress | undefined;
   bar: cliProgress.SingleBar | undefined;
 }
 
@@ -70,6 +72,8 @@ export const createProgressDisplay = (stream: NodeJS.WriteStream): ProgressDispl
   };
 
   const printLine = (track: Track): void => {
+    if (track.printed === track.last) return;
+    track.printed = track.last;
     const { percent, eventsPerSecond, eta } = figures(track);
     const { projection, version, position, head, events } = track.last;
     stream.write(
@@ -83,7 +87,7 @@ export const createProgressDisplay = (stream: NodeJS.WriteStream): ProgressDispl
     update: (progress) => {
       let track = tracks.get(progress.projection);
       if (track === undefined) {
-        track = { startedAt: performance.now(), startPosition: progress.position, last: progress, printedAt: performance.now(), bar: undefined };
+        track = { startedAt: performance.now(), startPosition: progress.position, last: progress, printedAt: performance.now(), printed: undefined, bar: undefined };
         tracks.set(progress.projection, track);
       }
       track.last = progress;
