@@ -1,6 +1,7 @@
 import type { GoldDeposited, GoldWithdrawn } from '../../events/guild.js';
 import type { CreditCause, DebitCause, GoldCredited, GoldDebited } from '../../events/player.js';
-import type { ProblemLog, Where } from './problems.js';
+import { createBankLedger } from './guild-banks.js';
+import { streamOf, type ProblemLog, type Where } from './problems.js';
 import type { ProcessLedger } from './processes.js';
 
 /**
@@ -13,23 +14,29 @@ import type { ProcessLedger } from './processes.js';
  *   refund (trade pools) and auction (auction pools) are grouped by correlation id:
  *   debits fill a pool, credits empty it, and a pool never goes below zero. A player
  *   debiting its own wallet with such a cause forms a pool that is never paid out.
- * - Guild banks: each bank's balance from its own GoldDeposited/GoldWithdrawn events,
- *   and each bank entry paired with the member's wallet entry of cause guildBank that
- *   carries the same reference.
+ * - Refunds outside trades: a credit of cause refund whose correlation id names no trade
+ *   (no trade stream and no trade pool so far: a trade's refunds always follow its
+ *   proposal and its escrow) is a game server paying back a purchase. It is gold entering
+ *   the economy, counted as minted, on a line of its own (goldMintedByRefunds).
+ * - Guild banks (guild-banks.ts): each bank's balance, each bank entry paired with the
+ *   member's wallet entry of cause guildBank that carries the same reference.
  *
  * Gold is created when a pool, a bank or a wallet is overdrawn (the sum of the
  * overdrafts), when a bank entry has no wallet entry paying for it, or when an entry's
  * balanceAfter disagrees with the replayed balance.
+ *
+ * Memory: one record per wallet, per pool (trade or auction) and per guild bank, and the
+ * bank movements still missing a side; nothing per event.
  */
 
-type CreditFlow = 'minted' | 'trade' | 'auction' | 'guildBank';
+type CreditFlow = 'minted' | 'trade' | 'refund' | 'auction' | 'guildBank';
 type DebitFlow = 'sunk' | 'trade' | 'auction' | 'guildBank';
 
 const CREDIT_FLOWS: { readonly [Cause in CreditCause]: CreditFlow } = {
   loot: 'minted',
   adminGrant: 'minted',
   trade: 'trade',
-  refund: 'trade',
+  refund: 'refund',
   auction: 'auction',
   guildBank: 'guildBank',
 };
@@ -66,16 +73,10 @@ interface Wallet {
   offset: number;
 }
 
-/** One bank movement and its wallet side: wallet debits and bank withdrawals add, bank deposits and wallet credits subtract. */
-interface BankPairing {
-  readonly player: string;
-  readonly reference: string;
-  net: number;
-  last: Where;
-}
-
 export interface GoldFigures {
   readonly goldMinted: number;
+  /** Refunds no trade claims (a game server paying back a purchase); part of goldMinted. */
+  readonly goldMintedByRefunds: number;
   readonly goldSunk: number;
   readonly goldInWallets: number;
   readonly goldInEscrow: number;
@@ -94,8 +95,8 @@ export interface GoldLedger {
   debited(player: string, data: GoldDebited['data'], correlationId: string, where: Where): void;
   deposited(guildId: string, data: GoldDeposited['data'], where: Where): void;
   withdrawn(guildId: string, data: GoldWithdrawn['data'], where: Where): void;
-  /** The figures at this point of the log; end-of-log findings go to `problems`. */
-  figures(processes: ProcessLedger, problems: ProblemLog, lastWhere: Where): GoldFigures;
+  /** The figures at this point of the log; end-of-log findings go to `report`. */
+  figures(report: ProblemLog, lastWhere: Where): GoldFigures;
 }
 
 const sum = (values: Iterable<number>): number => {
@@ -104,12 +105,12 @@ const sum = (values: Iterable<number>): number => {
   return total;
 };
 
-export const createGoldLedger = (problems: ProblemLog): GoldLedger => {
+export const createGoldLedger = (problems: ProblemLog, processes: ProcessLedger): GoldLedger => {
   const wallets = new Map<string, Wallet>();
   const pools = new Map<string, Pool>();
-  const banks = new Map<string, number>();
-  const pairings = new Map<string, BankPairing>();
+  const banks = createBankLedger(problems);
   let minted = 0;
+  let mintedByRefunds = 0;
   let sunk = 0;
   let overdrawn = 0;
   let misstated = 0;
@@ -122,8 +123,10 @@ export const createGoldLedger = (problems: ProblemLog): GoldLedger => {
     return created;
   };
 
+  const poolKey = (kind: PoolKind, id: string): string => `${kind}:${id}`;
+
   const poolOf = (kind: PoolKind, id: string): Pool => {
-    const key = `${kind}:${id}`;
+    const key = poolKey(kind, id);
     const known = pools.get(key);
     if (known !== undefined) return known;
     const created: Pool = { kind, id, balance: 0 };
@@ -131,51 +134,54 @@ export const createGoldLedger = (problems: ProblemLog): GoldLedger => {
     return created;
   };
 
+  /** A refund belongs to a trade when its correlation id names one seen so far, as a stream or a pool. */
+  const namesATrade = (correlationId: string): boolean =>
+    processes.trade(correlationId) !== undefined || pools.has(poolKey('trade', correlationId));
+
   /** The part of a withdrawal of `amount` that took a balance, now `after`, below zero. */
   const overdraft = (after: number, amount: number): number => (after < 0 ? Math.min(amount, -after) : 0);
 
   /** Each new disagreement between balanceAfter and the replay counts its size once. */
   const checkBalanceAfter = (player: string, wallet: Wallet, balanceAfter: number, where: Where): void => {
     if (!Number.isSafeInteger(balanceAfter)) {
-      problems.note(where, `${player}'s balanceAfter ${String(balanceAfter)} is not a whole number`);
+      problems.note(where, `${player}'s balanceAfter ${String(balanceAfter)} is not a whole number`, 'invalid-entry');
       return;
     }
     const offset = balanceAfter - wallet.balance;
     if (offset !== 0 && offset !== wallet.offset) {
       misstated += Math.abs(offset);
-      problems.note(where, `${player}'s balanceAfter is ${balanceAfter}, the replayed balance ${wallet.balance}`);
+      problems.note(where, `${player}'s balanceAfter is ${balanceAfter}, the replayed balance ${wallet.balance}`, 'gold-created');
     }
     wallet.offset = offset;
-  };
-
-  const pair = (player: string, reference: string, delta: number, where: Where): void => {
-    const key = `${player}\u0000${reference}`;
-    const pairing = pairings.get(key) ?? { player, reference, net: 0, last: where };
-    pairing.net += delta;
-    pairing.last = where;
-    pairings.set(key, pairing);
   };
 
   const checkTradeReference = (reference: string, correlationId: string, where: Where): void => {
     const named = TRADE_REFERENCE.exec(reference)?.[1];
     if (named !== undefined && named !== correlationId) {
-      problems.note(where, `ledger reference ${reference} names trade ${named}, but the entry belongs to ${correlationId}`);
+      problems.note(where, `ledger reference ${reference} names trade ${named}, but the entry belongs to ${correlationId}`, 'invalid-entry', {
+        streams: [streamOf('trade', named), streamOf('trade', correlationId)],
+      });
     }
   };
 
   const validEntry = (player: string, kind: 'credit' | 'debit', amount: number, cause: string, where: Where): boolean => {
     if (isGoldAmount(amount)) return true;
-    problems.note(where, `${player}'s ${kind} (${cause}) of ${String(amount)} is not a positive whole amount; not counted`);
+    problems.note(where, `${player}'s ${kind} (${cause}) of ${String(amount)} is not a positive whole amount; not counted`, 'invalid-entry');
     return false;
   };
 
-  const payOut = (guildId: string, amount: number, where: Where): void => {
-    const after = (banks.get(guildId) ?? 0) - amount;
-    banks.set(guildId, after);
-    const over = overdraft(after, amount);
+  /** A credit paid out of the pool of `kind` named by `correlationId`. */
+  const payFromPool = (player: string, kind: PoolKind, amount: number, cause: string, reference: string, correlationId: string, where: Where): void => {
+    if (kind === 'trade') checkTradeReference(reference, correlationId, where);
+    const pool = poolOf(kind, correlationId);
+    const before = pool.balance;
+    pool.balance -= amount;
+    const over = overdraft(pool.balance, amount);
     if (over > 0) {
       overdrawn += over;
-      problems.note(where, `guild ${guildId}'s bank paid out ${amount} gold while holding ${after + amount}`);
+      problems.note(where, `${player} was credited ${amount} gold (${cause} ${reference}) from ${kind} ${correlationId}, which held ${before}`, 'gold-created', {
+        streams: [streamOf(kind, correlationId)],
+      });
     }
   };
 
@@ -184,29 +190,28 @@ export const createGoldLedger = (problems: ProblemLog): GoldLedger => {
       const wallet = walletOf(player);
       const flow = flowOf<CreditFlow>(CREDIT_FLOWS, cause);
       if (flow === undefined) {
-        problems.note(where, `${player} was credited with an unknown cause ${String(cause)}; not counted`);
+        problems.note(where, `${player} was credited with an unknown cause ${String(cause)}; not counted`, 'invalid-entry');
       } else if (validEntry(player, 'credit', amount, cause, where)) {
         wallet.balance += amount;
         switch (flow) {
           case 'minted':
             minted += amount;
             break;
-          case 'guildBank':
-            pair(player, reference, -amount, where);
-            break;
-          case 'trade':
-          case 'auction': {
-            if (flow === 'trade') checkTradeReference(reference, correlationId, where);
-            const pool = poolOf(flow, correlationId);
-            const before = pool.balance;
-            pool.balance -= amount;
-            const over = overdraft(pool.balance, amount);
-            if (over > 0) {
-              overdrawn += over;
-              problems.note(where, `${player} was credited ${amount} gold (${cause} ${reference}) from ${flow} ${correlationId}, which held ${before}`);
+          case 'refund':
+            if (namesATrade(correlationId)) {
+              payFromPool(player, 'trade', amount, cause, reference, correlationId, where);
+            } else {
+              minted += amount;
+              mintedByRefunds += amount;
             }
             break;
-          }
+          case 'guildBank':
+            banks.walletEntry(player, reference, -amount, where);
+            break;
+          case 'trade':
+          case 'auction':
+            payFromPool(player, flow, amount, cause, reference, correlationId, where);
+            break;
         }
       }
       checkBalanceAfter(player, wallet, balanceAfter, where);
@@ -216,21 +221,21 @@ export const createGoldLedger = (problems: ProblemLog): GoldLedger => {
       const wallet = walletOf(player);
       const flow = flowOf<DebitFlow>(DEBIT_FLOWS, cause);
       if (flow === undefined) {
-        problems.note(where, `${player} was debited with an unknown cause ${String(cause)}; not counted`);
+        problems.note(where, `${player} was debited with an unknown cause ${String(cause)}; not counted`, 'invalid-entry');
       } else if (validEntry(player, 'debit', amount, cause, where)) {
         const before = wallet.balance;
         wallet.balance -= amount;
         const over = overdraft(wallet.balance, amount);
         if (over > 0) {
           overdrawn += over;
-          problems.note(where, `${player} was debited ${amount} gold (${cause} ${reference}) while holding ${before}`);
+          problems.note(where, `${player} was debited ${amount} gold (${cause} ${reference}) while holding ${before}`, 'gold-created');
         }
         switch (flow) {
           case 'sunk':
             sunk += amount;
             break;
           case 'guildBank':
-            pair(player, reference, amount, where);
+            banks.walletEntry(player, reference, amount, where);
             break;
           case 'trade':
           case 'auction':
@@ -242,25 +247,10 @@ export const createGoldLedger = (problems: ProblemLog): GoldLedger => {
       checkBalanceAfter(player, wallet, balanceAfter, where);
     },
 
-    deposited(guildId, { from, amount, reference }, where) {
-      if (!isGoldAmount(amount)) {
-        problems.note(where, `guild ${guildId}'s deposit of ${String(amount)} is not a positive whole amount; not counted`);
-        return;
-      }
-      banks.set(guildId, (banks.get(guildId) ?? 0) + amount);
-      pair(from, reference, -amount, where);
-    },
+    deposited: (guildId, data, where) => banks.deposited(guildId, data, where),
+    withdrawn: (guildId, data, where) => banks.withdrawn(guildId, data, where),
 
-    withdrawn(guildId, { to, amount, reference }, where) {
-      if (!isGoldAmount(amount)) {
-        problems.note(where, `guild ${guildId}'s withdrawal of ${String(amount)} is not a positive whole amount; not counted`);
-        return;
-      }
-      payOut(guildId, amount, where);
-      pair(to, reference, amount, where);
-    },
-
-    figures(processes, report, lastWhere) {
+    figures(report, lastWhere) {
       let open = 0;
       let stranded = 0;
       let elsewhere = 0;
@@ -275,7 +265,7 @@ export const createGoldLedger = (problems: ProblemLog): GoldLedger => {
             open += held;
           } else if (held > 0) {
             stranded += held;
-            report.note(trade.closedAt, `trade ${pool.id} closed (${trade.outcome ?? '?'}) still holding ${held} gold`);
+            report.note(trade.closedAt, `trade ${pool.id} closed (${trade.outcome ?? '?'}) still holding ${held} gold`, 'gold-stranded');
           }
           continue;
         }
@@ -290,46 +280,35 @@ export const createGoldLedger = (problems: ProblemLog): GoldLedger => {
           refundsPending += pending;
           if (held > pending) {
             stranded += held - pending;
-            report.note(auction.endedAt, `auction ${pool.id} ended (${auction.ending ?? '?'}) still holding ${held - pending} gold`);
+            report.note(auction.endedAt, `auction ${pool.id} ended (${auction.ending ?? '?'}) still holding ${held - pending} gold`, 'gold-stranded');
           }
         }
       }
 
-      let inBanks = 0;
-      for (const balance of banks.values()) inBanks += Math.max(0, balance);
-
-      let inTransit = 0;
-      let unpaid = 0;
-      for (const { player, reference, net, last } of pairings.values()) {
-        if (net > 0) {
-          inTransit += net;
-          report.note(last, `${net} gold of guild bank reference ${reference} (${player}) left one side and never reached the other`);
-        } else if (net < 0) {
-          unpaid += -net;
-          report.note(last, `${-net} gold of guild bank reference ${reference} (${player}) reached one side without leaving the other`);
-        }
-      }
-
-      const inWallets = sum([...wallets.values()].map((wallet) => wallet.balance));
-      const inEscrow = open + stranded + refundsPending + elsewhere + inBanks + inTransit;
-      const detected = overdrawn + misstated + unpaid;
+      const bank = banks.figures(report);
+      let inWallets = 0;
+      for (const wallet of wallets.values()) inWallets += wallet.balance;
+      const inEscrow = open + stranded + refundsPending + elsewhere + bank.inBanks + bank.inTransit;
+      const allOverdrawn = overdrawn + banks.overdrawn;
+      const detected = allOverdrawn + misstated + bank.unpaid;
       // Every amount above is counted once, so wallets and escrow exceed minted − sunk by
       // at most what was detected; the check stands guard over that reasoning.
       const excess = inWallets + inEscrow - (minted - sunk);
       if (excess > detected) {
-        report.note(lastWhere, `wallets (${inWallets}) and escrow (${inEscrow}) exceed minted − sunk (${minted - sunk}) by ${excess}`);
+        report.note(lastWhere, `wallets (${inWallets}) and escrow (${inEscrow}) exceed minted − sunk (${minted - sunk}) by ${excess}`, 'gold-created');
       }
       return {
         goldMinted: minted,
+        goldMintedByRefunds: mintedByRefunds,
         goldSunk: sunk,
         goldInWallets: inWallets,
         goldInEscrow: inEscrow,
         goldCreated: Math.max(detected, excess),
         goldStranded: stranded,
-        goldInGuildBanks: inBanks,
-        goldInTransit: inTransit,
+        goldInGuildBanks: bank.inBanks,
+        goldInTransit: bank.inTransit,
         goldHeldElsewhere: elsewhere,
-        goldOverdrawn: overdrawn,
+        goldOverdrawn: allOverdrawn,
         goldMisstated: misstated,
         goldRefundsPending: refundsPending,
       };

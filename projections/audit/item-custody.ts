@@ -1,5 +1,5 @@
 import { describeHolder, sameHolder, type ItemEvent, type ItemHolder } from '../../events/item.js';
-import type { ProblemLog, Where } from './problems.js';
+import { streamOf, type ProblemLog, type Where } from './problems.js';
 
 /**
  * Custody of every item instance, replayed event by event: each change of custody must
@@ -31,6 +31,32 @@ export const describeCustody = (custody: Custody): string => {
 };
 
 const ownedBy = (custody: Custody, player: string): boolean => custody.kind === 'owned' && custody.owner === player;
+
+const holderStream = (holder: ItemHolder): string => streamOf(holder.kind, holder.id);
+
+/** The streams a change of custody concerns besides the item's: the holders and the players on both sides. */
+export const streamsInvolved = (custody: Custody, event: ItemEvent): string[] => {
+  const streams: string[] = [];
+  if (custody.kind === 'escrowed') streams.push(holderStream(custody.holder));
+  if (custody.kind !== 'unminted') streams.push(streamOf('player', custody.owner));
+  switch (event.type) {
+    case 'ItemEscrowed':
+      streams.push(holderStream(event.data.holder), streamOf('player', event.data.owner));
+      break;
+    case 'ItemReleased':
+      streams.push(holderStream(event.data.holder), streamOf('player', event.data.to));
+      break;
+    case 'ItemTransferred':
+      streams.push(streamOf('player', event.data.from), streamOf('player', event.data.to));
+      break;
+    case 'ItemMinted':
+    case 'ItemConsumed':
+    case 'ItemDestroyed':
+      streams.push(streamOf('player', event.data.owner));
+      break;
+  }
+  return [...new Set(streams)];
+};
 
 /** The custody after `event`, and what the event contradicts, if anything. */
 export const custodyAfter = (custody: Custody, event: ItemEvent): { readonly next: Custody; readonly contradiction?: string } => {
@@ -98,7 +124,10 @@ export const createItemCustodyLedger = (problems: ProblemLog): ItemCustodyLedger
       const record = items.get(itemId) ?? { custody: { kind: 'unminted' }, duplicated: false, last: where };
       const { next, contradiction } = custodyAfter(record.custody, event);
       if (contradiction !== undefined) {
-        problems.note(where, `item ${itemId} ${contradiction}`);
+        problems.note(where, `item ${itemId} ${contradiction}`, 'item-duplicated', {
+          streams: streamsInvolved(record.custody, event),
+          items: [itemId],
+        });
         if (!record.duplicated) duplicated += 1;
         record.duplicated = true;
       }

@@ -76,10 +76,10 @@ export const createProcessLedger = (problems: ProblemLog): ProcessLedger => {
     applyTrade(tradeId, event, where) {
       const trade = tradeOf(tradeId);
       // A closed trade takes no more facts and asks for nothing more.
-      if (trade.outcome !== undefined) problems.note(where, `trade ${tradeId} recorded ${event.type} after it closed (${trade.outcome})`);
+      if (trade.outcome !== undefined) problems.note(where, `trade ${tradeId} recorded ${event.type} after it closed (${trade.outcome})`, 'process');
       switch (event.type) {
         case 'TradeProposed':
-          if (trade.proposed) problems.note(where, `trade ${tradeId} proposed twice`);
+          if (trade.proposed) problems.note(where, `trade ${tradeId} proposed twice`, 'process');
           trade.proposed = true;
           return;
         case 'TradeEscrowRequested':
@@ -102,7 +102,7 @@ export const createProcessLedger = (problems: ProblemLog): ProcessLedger => {
         case 'TradeAborted':
         case 'TradeSettlementRequested':
         case 'TradeReleaseRequested':
-          if (!trade.proposed) problems.note(where, `trade ${tradeId} recorded ${event.type} before it was proposed`);
+          if (!trade.proposed) problems.note(where, `trade ${tradeId} recorded ${event.type} before it was proposed`, 'process');
           return;
       }
     },
@@ -111,7 +111,7 @@ export const createProcessLedger = (problems: ProblemLog): ProcessLedger => {
       const auction = auctionOf(auctionId);
       // Only refund confirmations may follow the end.
       if (auction.ending !== undefined && event.type !== 'AuctionRefundConfirmed') {
-        problems.note(where, `auction ${auctionId} recorded ${event.type} after it ended (${auction.ending})`);
+        problems.note(where, `auction ${auctionId} recorded ${event.type} after it ended (${auction.ending})`, 'process');
       }
       const end = (ending: AuctionEnding): void => {
         if (auction.ending !== undefined) return;
@@ -120,7 +120,7 @@ export const createProcessLedger = (problems: ProblemLog): ProcessLedger => {
       };
       switch (event.type) {
         case 'AuctionListed':
-          if (auction.listed) problems.note(where, `auction ${auctionId} listed twice`);
+          if (auction.listed) problems.note(where, `auction ${auctionId} listed twice`, 'process');
           auction.listed = true;
           return;
         case 'AuctionItemEscrowFailed':
@@ -142,7 +142,7 @@ export const createProcessLedger = (problems: ProblemLog): ProcessLedger => {
         case 'AuctionCancelled':
         case 'AuctionExpired':
         case 'AuctionWon':
-          if (!auction.listed) problems.note(where, `auction ${auctionId} recorded ${event.type} before it was listed`);
+          if (!auction.listed) problems.note(where, `auction ${auctionId} recorded ${event.type} before it was listed`, 'process');
           return;
       }
     },

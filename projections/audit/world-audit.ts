@@ -4,14 +4,21 @@ import { parseStreamName } from '../../events/store/stream-name.js';
 import type { WorldEvent } from '../../events/world.js';
 import { createGoldLedger } from './gold.js';
 import { createItemCustodyLedger } from './item-custody.js';
-import { createProblemLog, type Where } from './problems.js';
+import { createProblemLog, MAX_PROBLEMS, streamOf, type Violation, type ViolationKind, type Where } from './problems.js';
 import { createProcessLedger, type ProcessLedger } from './processes.js';
+import { createStreamLedger, DEFAULT_COMMAND_WINDOW } from './stream-ledger.js';
 
 /**
  * The full-replay audit of the world: fed the whole log in its global order, it checks
  * the invariants of DESIGN.md ("Domain"): every item has exactly one owner or one escrow
- * at every position, gold is conserved, and nothing a trade or an auction held is left
- * behind when it is over. Pure: the caller reads the log and decodes it (worldCodec).
+ * at every position, gold is conserved, no command is applied twice, and nothing a trade
+ * or an auction held is left behind when it is over. Pure: the caller reads the log and
+ * decodes it (worldCodec).
+ *
+ * Memory is bounded by the world, not by the log: one record per stream (its revision
+ * and its last commands, stream-ledger.ts), per item (its custody), per wallet, per trade
+ * and auction (how far it got, and its gold pool), per guild bank, and the problems kept
+ * (the first `maxProblems`). Nothing is kept per event.
  */
 
 export interface WorldAuditReport {
@@ -23,7 +30,7 @@ export interface WorldAuditReport {
   readonly itemsDuplicated: number;
   /** Items that end in escrow of a closed trade, an ended auction, or a holder whose stream never existed. */
   readonly itemsVanished: number;
-  /** Credits with cause loot or adminGrant. */
+  /** Credits with cause loot or adminGrant, and refunds no trade claims. */
   readonly goldMinted: number;
   /** Debits with cause purchase, repair or fee. */
   readonly goldSunk: number;
@@ -51,8 +58,16 @@ export interface WorldAuditReport {
   readonly tradesStuck: number;
   /** Listed, not ended. */
   readonly auctionsOpen: number;
-  /** First MAX_PROBLEMS (100), each naming stream@revision. */
+  /** First `maxProblems` (100 by default), each naming stream@revision. */
   readonly problems: readonly string[];
+  /** The same problems with their kind, first event (stream, revision, position) and the streams and items involved. */
+  readonly violations: readonly Violation[];
+  /** Every problem, by kind, including those past the kept ones. */
+  readonly violationsByKind: Readonly<Record<ViolationKind, number>>;
+  /** Second applications of a command id to one stream. */
+  readonly commandsRepeated: number;
+  /** Refunds no trade claims (a game server paying back a purchase), counted in goldMinted. */
+  readonly goldMintedByRefunds: number;
 
   /** Every problem found, including those past the first 100. */
   readonly problemCount: number;
@@ -74,6 +89,13 @@ export interface WorldAuditReport {
   readonly goldOverdrawn: number;
   /** Sum of the balanceAfter disagreements, each new one counted once (part of goldCreated). */
   readonly goldMisstated: number;
+}
+
+export interface WorldAuditOptions {
+  /** Problems kept with their details (all are counted); default 100. */
+  readonly maxProblems?: number;
+  /** Command ids remembered per stream to find a second application; default 1,024. */
+  readonly commandWindow?: number;
 }
 
 export interface WorldAudit {
@@ -117,31 +139,20 @@ const holderOver = (processes: ProcessLedger, holder: ItemHolder): string | unde
   return end === undefined ? undefined : 'is over';
 };
 
-export const createWorldAudit = (): WorldAudit => {
-  const problems = createProblemLog();
+export const createWorldAudit = (options: WorldAuditOptions = {}): WorldAudit => {
+  const problems = createProblemLog(options.maxProblems ?? MAX_PROBLEMS);
   const items = createItemCustodyLedger(problems);
   const processes = createProcessLedger(problems);
-  const gold = createGoldLedger(problems);
-  const revisions = new Map<string, bigint>();
+  const gold = createGoldLedger(problems, processes);
+  const streams = createStreamLedger(problems, options.commandWindow ?? DEFAULT_COMMAND_WINDOW);
   let events = 0;
   let skipped = 0;
   let lastWhere: Where = { stream: '$all', revision: 0n };
 
-  /** The next revision of its stream, or a repeat; a gap means the input lacks events. */
-  const admit = (where: Where): boolean => {
-    const last = revisions.get(where.stream);
-    if (last !== undefined && where.revision <= last) return false;
-    const expected = last === undefined ? 0n : last + 1n;
-    if (where.revision !== expected) {
-      problems.note(where, `revisions ${expected.toString()}..${(where.revision - 1n).toString()} of the stream are missing from the log`);
-    }
-    revisions.set(where.stream, where.revision);
-    return true;
-  };
-
   const apply = (event: RecordedEvent<WorldEvent>): void => {
-    const where: Where = { stream: event.stream, revision: event.revision };
-    if (!admit(where)) {
+    const where: Where = { stream: event.stream, revision: event.revision, position: event.position };
+    const { commandId, occurredAt, issuer } = event.metadata;
+    if (!streams.admit(where, { commandId, receivedAt: occurredAt.getTime(), issuer })) {
       skipped += 1;
       return;
     }
@@ -235,9 +246,12 @@ export const createWorldAudit = (): WorldAudit => {
       const over = holderOver(processes, holder);
       if (over === undefined) continue;
       vanished += 1;
-      found.note(where, `item ${itemId} ends in escrow of ${describeHolder(holder)}, which ${over}`);
+      found.note(where, `item ${itemId} ends in escrow of ${describeHolder(holder)}, which ${over}`, 'item-vanished', {
+        streams: [streamOf(holder.kind, holder.id)],
+        items: [itemId],
+      });
     }
-    const figures = gold.figures(processes, found, lastWhere);
+    const figures = gold.figures(found, lastWhere);
     const counts = tally(processes);
     return {
       events,
@@ -253,6 +267,9 @@ export const createWorldAudit = (): WorldAudit => {
       auctionsOpen: counts.auctionsOpen,
       auctionsEnded: counts.auctionsEnded,
       problems: found.kept,
+      violations: found.violations,
+      violationsByKind: found.byKind,
+      commandsRepeated: streams.commandsRepeated,
       problemCount: found.total,
       eventsSkipped: skipped,
     };
@@ -264,8 +281,9 @@ export const createWorldAudit = (): WorldAudit => {
 /** Audits a whole log: an in-memory list or a store's readAll, decoded. */
 export const auditEvents = async (
   events: AsyncIterable<RecordedEvent<WorldEvent>> | Iterable<RecordedEvent<WorldEvent>>,
+  options: WorldAuditOptions = {},
 ): Promise<WorldAuditReport> => {
-  const audit = createWorldAudit();
+  const audit = createWorldAudit(options);
   for await (const event of events) audit.apply(event);
   return audit.report();
 };

@@ -167,13 +167,27 @@ describe('the world audit: gold', () => {
     expect(report.problems).toEqual(['player-bob@2: bob was credited 40 gold (trade t1-settle2) from trade t1, which held 0']);
   });
 
-  it('given a refund credited under a correlation id no debit filled, when audited, then it is gold created', async () => {
+  it('given a game server refunding a purchase (a refund no trade claims), when audited, then it is gold minted on a line of its own, not created', async () => {
     const log = aliceAndBob();
-    log.credit('alice', 25, 'refund', 'x-refund', { correlationId: 'x' });
+    log.debit('alice', 25, 'purchase', 'order-7');
+    log.credit('alice', 25, 'refund', 'order-7', { correlationId: 'support-ticket-3' });
 
     const report = await audit(log);
 
-    expect(report.goldCreated).toBe(25);
+    expect(report).toMatchObject({ ...ALL_CLEAR, goldMinted: 225, goldMintedByRefunds: 25, goldSunk: 25, goldInWallets: 200 });
+  });
+
+  it('given a refund under the correlation id of a trade that holds nothing, when audited, then it is paid from the trade and is gold created', async () => {
+    const log = aliceAndBob();
+    runTrade(log, { tradeId: 't1', initiator: 'alice', counterparty: 'bob', counterpartyGold: 10 }, 'completed');
+    log.credit('alice', 25, 'refund', 't1-refund', { correlationId: 't1' });
+
+    const report = await audit(log);
+
+    expect(report).toMatchObject({ goldCreated: 25, goldOverdrawn: 25, goldMintedByRefunds: 0 });
+    expect(report.violations).toEqual([
+      expect.objectContaining({ kind: 'gold-created', streams: ['player-alice', 'trade-t1'], message: 'alice was credited 25 gold (refund t1-refund) from trade t1, which held 0' }),
+    ]);
   });
 
   it('given a player who pays into a trade pool of its own, when audited, then the gold is held elsewhere, not created', async () => {
