@@ -14,7 +14,7 @@ export interface AppliedCommand {
 export interface AppliedCommands {
   get(commandId: string): AppliedCommand | undefined;
   /** Records events of `commandId`; consecutive events of one command extend its entry. */
-  record(commandId: string, revision: bigint, eventType: string): void;
+  record(commandId: string, revision: bigint | number, eventType: string): void;
   entries(): [string, AppliedCommand][];
   readonly size: number;
 }
@@ -56,7 +56,7 @@ class AppliedWindow implements AppliedCommands {
     return { revision: BigInt(this.revisions[place] as number), events: this.events[place] as readonly string[] };
   }
 
-  record(commandId: string, revision: bigint, eventType: string): void {
+  record(commandId: string, revision: bigint | number, eventType: string): void {
     const place = this.places.get(commandId);
     if (place !== undefined) {
       this.revisions[place] = Number(revision);

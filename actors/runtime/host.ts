@@ -281,15 +281,17 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
         // or a retry that host applied could be answered with a stale rejection.
         const anyRejected = decided.outcomes.some((outcome) => outcome.kind === 'rejected');
         if (anyRejected && attempt === 0 && (await catchUpOrFail(cell, batch)) !== 0) continue;
-        return answer(batch, decided, cell.revision + 1n);
+        return answer(batch, decided, Number(cell.revision) + 1);
       }
       try {
         const result = await store.append(cell.stream, decided.events, {
           expectedRevision: cell.revision < 0n ? 'no_stream' : cell.revision,
         });
-        const firstRevision = result.nextExpectedRevision - BigInt(decided.events.length) + 1n;
+        // Revisions as numbers from here (replies carry numbers): bigint arithmetic costs an
+        // allocation per operation, on every command.
+        const firstRevision = Number(result.nextExpectedRevision) - decided.events.length + 1;
         for (let index = 0; index < decided.commandIds.length; index += 1) {
-          cell.applied.record(decided.commandIds[index] ?? '', firstRevision + BigInt(index), decided.eventTypes[index] ?? '');
+          cell.applied.record(decided.commandIds[index] ?? '', firstRevision + index, decided.eventTypes[index] ?? '');
         }
         cell.state = decided.state;
         cell.revision = result.nextExpectedRevision;
@@ -303,7 +305,7 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
         if (isConcurrencyError(error)) {
           counters.conflicts += 1;
           if (attempt >= limits.maxConflictRetries) {
-            return answer(batch, decided, 0n, ['CONCURRENT_MODIFICATION', `${cell.stream} kept changing; retry with the same commandId`]);
+            return answer(batch, decided, 0, ['CONCURRENT_MODIFICATION', `${cell.stream} kept changing; retry with the same commandId`]);
           }
           if ((await catchUpOrFail(cell, batch)) === undefined) return;
           await delay(limits.conflictBackoffMs * 2 ** attempt * (0.5 + Math.random()));
@@ -313,7 +315,7 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
         // and let the caller retry with the same commandId (idempotent either way).
         onError(error, `appending to ${cell.stream}`);
         reset(cell);
-        return answer(batch, decided, 0n, ['INTERNAL', `event store failed for ${cell.stream}; retry with the same commandId`]);
+        return answer(batch, decided, 0, ['INTERNAL', `event store failed for ${cell.stream}; retry with the same commandId`]);
       }
     }
   };
@@ -336,7 +338,7 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
   const answer = (
     batch: readonly PendingCommand[],
     decided: DecidedBatch,
-    firstRevision: bigint,
+    firstRevision: number,
     failed?: [ErrorCode, string],
   ): void => {
     const replies: CommandReply[] = [];
@@ -349,7 +351,7 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
           reply = failed !== undefined && outcome.eventTypes.length > 0
             ? failure(...failed)
             : success(
-                outcome.eventTypes.length > 0 ? firstRevision + BigInt(outcome.lastIndex) : firstRevision - 1n,
+                outcome.eventTypes.length > 0 ? firstRevision + outcome.lastIndex : firstRevision - 1,
                 outcome.eventTypes,
                 false,
                 outcome.result,
@@ -360,7 +362,7 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
           break;
         case 'repeat': {
           const first = replies[outcome.of] ?? failure('INTERNAL', 'repeat of an unknown command');
-          reply = first.ok ? success(BigInt(first.revision), first.events, true) : first;
+          reply = first.ok ? success(first.revision, first.events, true) : first;
           break;
         }
         case 'rejected':

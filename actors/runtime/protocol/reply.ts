@@ -23,14 +23,16 @@ export type CommandReply =
     }
   | { readonly ok: false; readonly error: { readonly code: ErrorCode; readonly message: string } };
 
+/** `revision` as a stream revision (bigint) or already as the number the reply carries. */
 export const success = (
-  revision: bigint,
+  revision: bigint | number,
   events: readonly string[],
   duplicate = false,
   result?: Readonly<Record<string, unknown>>,
 ): CommandReply => {
-  if (duplicate) return { ok: true, revision: Number(revision), events, duplicate: true };
-  return result === undefined ? { ok: true, revision: Number(revision), events } : { ok: true, revision: Number(revision), events, result };
+  const number = Number(revision);
+  if (duplicate) return { ok: true, revision: number, events, duplicate: true };
+  return result === undefined ? { ok: true, revision: number, events } : { ok: true, revision: number, events, result };
 };
 
 export const failure = (code: ErrorCode, message: string): CommandReply => ({ ok: false, error: { code, message } });

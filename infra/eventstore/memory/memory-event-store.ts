@@ -2,11 +2,11 @@ import {
   ConcurrencyError,
   StoreRequestError,
   compileFilter,
-  satisfiesExpectedRevision,
   type ActualRevision,
   type AppendOptions,
   type AppendResult,
   type EventStore,
+  type ExpectedRevision,
   type ProposedEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -20,6 +20,21 @@ import { validateAppend, validateMaxCount } from '../shared/validate.js';
 import { createEventLog, eventOf, positionOf } from './event-log.js';
 
 const DEFAULT_CHECKPOINT_INTERVAL = 32;
+
+/** `satisfiesExpectedRevision` against a stream whose last revision is `head` (-1: no stream). */
+const holds = (expected: ExpectedRevision, head: number): boolean => {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return head < 0;
+    case 'stream_exists':
+      return head >= 0;
+    default:
+      // Exact below 2^53: a log in memory stays far below that.
+      return head >= 0 && Number(expected) === head;
+  }
+};
 
 /**
  * The whole log in the process, for unit tests, benchmarks of the layers above the store
@@ -47,21 +62,20 @@ export const createMemoryEventStore = (options: { clock?: () => Date } = {}): Ev
   ): Promise<AppendResult> => {
     validateAppend(stream, events);
     const existing = log.eventsOf(stream);
-    const actual: ActualRevision = existing.length === 0 ? 'no_stream' : BigInt(existing.length - 1);
+    // The stream's last revision as a bigint only when an answer needs it.
+    const head = existing.length - 1;
+    const actual = (): ActualRevision => (head < 0 ? 'no_stream' : BigInt(head));
 
     const retry = findIdempotentRetry(events, expectedRevision, lookup, stream);
-    if (retry === 'conflict') throw new ConcurrencyError(stream, expectedRevision, actual);
+    if (retry === 'conflict') throw new ConcurrencyError(stream, expectedRevision, actual());
     if (retry !== undefined) return retry;
 
-    if (!satisfiesExpectedRevision(expectedRevision, actual)) {
-      throw new ConcurrencyError(stream, expectedRevision, actual);
-    }
+    if (!holds(expectedRevision, head)) throw new ConcurrencyError(stream, expectedRevision, actual());
     for (const event of events) {
       if (log.find(event.id) >= 0) throw new StoreRequestError(`event id ${event.id} is already in the store`);
     }
     if (events.length === 0) {
-      const last = existing.at(-1);
-      return { nextExpectedRevision: actual === 'no_stream' ? -1n : actual, position: positionOf(last ?? log.length - 1) };
+      return { nextExpectedRevision: BigInt(head), position: positionOf(existing[head] ?? log.length - 1) };
     }
 
     // Copied into the log's slabs, so a caller reusing its buffers cannot change the log.
