@@ -64,6 +64,13 @@ const queueWrite = (transaction: ChainableCommander, key: string, write: CacheWr
   }
 };
 
+/** HGETALL's reply (ioredis's Buffer variant) as the port's fields. */
+const hashFields = (reply: unknown): Map<string, Uint8Array> => {
+  const fields = new Map<string, Uint8Array>();
+  for (const [field, value] of Object.entries((reply ?? {}) as Record<string, Buffer>)) fields.set(field, asBytes(value));
+  return fields;
+};
+
 export const createRedisProjectionCache = (redis: Redis, options: RedisProjectionCacheOptions = {}): ProjectionCache => {
   const dropBatchSize = options.dropBatchSize ?? 500;
   const commits = createSerialQueue();
@@ -175,8 +182,7 @@ export const createRedisProjectionCache = (redis: Redis, options: RedisProjectio
         if (reply instanceof Buffer) entries.push({ key: relative, kind: 'value', value: asBytes(reply) });
         return;
       }
-      const fields = new Map<string, Uint8Array>();
-      for (const [field, value] of Object.entries((reply ?? {}) as Record<string, Buffer>)) fields.set(field, asBytes(value));
+      const fields = hashFields(reply);
       if (fields.size > 0) entries.push({ key: relative, kind: 'hash', fields });
     });
     return entries;
@@ -210,9 +216,7 @@ export const createRedisProjectionCache = (redis: Redis, options: RedisProjectio
         const [error, reply] = replies[index] ?? [new RedisCacheError('redis: a read got no reply'), null];
         if (error) throw failedReply(error);
         if (read.kind === 'value') return { kind: 'value', value: reply instanceof Buffer ? asBytes(reply) : undefined };
-        const fields = new Map<string, Uint8Array>();
-        for (const [field, value] of Object.entries((reply ?? {}) as Record<string, Buffer>)) fields.set(field, asBytes(value));
-        return { kind: 'hash', fields };
+        return { kind: 'hash', fields: hashFields(reply) };
       });
     },
     commit: async (projection, version, expected, next, writes) => {
