@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from './error-codes.js';
+import { fixstr, MsgpackWriter } from '../../../events/catalog/msgpack-writer.js';
 import { protocolPackr } from './envelope.js';
 
 /**
@@ -37,7 +38,57 @@ export const success = (
 
 export const failure = (code: ErrorCode, message: string): CommandReply => ({ ok: false, error: { code, message } });
 
-export const encodeReply = (reply: CommandReply): Uint8Array => protocolPackr.pack(reply);
+const OK = fixstr('ok');
+const REVISION = fixstr('revision');
+const EVENTS = fixstr('events');
+const DUPLICATE = fixstr('duplicate');
+const MAX_EVENT_TYPE = 64;
+const MAX_HAND_WRITTEN = 3 + 4 + 10 + 7 + 1 + 15 * (3 + MAX_EVENT_TYPE) + 11;
+const writer = new MsgpackWriter();
+
+/**
+ * Every command's answer. A success without a result (ASCII event types, fewer than 16) is
+ * written by hand, in the reply's own key order, byte for byte as msgpackr writes it;
+ * anything else by msgpackr.
+ */
+export const encodeReply = (reply: CommandReply): Uint8Array => {
+  if (reply.ok && writeSuccess(reply)) return writer.finish();
+  return protocolPackr.pack(reply);
+};
+
+const writeSuccess = (reply: CommandReply & { ok: true }): boolean => {
+  writer.begin(MAX_HAND_WRITTEN);
+  const header = writer.reserveMap16();
+  let entries = 0;
+  for (const key in reply) {
+    if (!Object.hasOwn(reply, key)) continue;
+    entries += 1;
+    const value: unknown = reply[key as keyof typeof reply];
+    if (key === 'ok' && value === true) {
+      writer.bytes(OK);
+      writer.byte(0xc3);
+    } else if (key === 'duplicate' && value === true) {
+      writer.bytes(DUPLICATE);
+      writer.byte(0xc3);
+    } else if (key === 'revision' && typeof value === 'number') {
+      writer.bytes(REVISION);
+      writer.number(value);
+    } else if (key === 'events' && Array.isArray(value) && value.length < 16) {
+      writer.bytes(EVENTS);
+      writer.byte(0x90 | value.length);
+      for (const type of value) {
+        if (typeof type !== 'string' || !writer.asciiString(type, MAX_EVENT_TYPE)) return abort();
+      }
+    } else return abort();
+  }
+  writer.mapSize(header, entries);
+  return true;
+};
+
+const abort = (): false => {
+  writer.abort();
+  return false;
+};
 
 const ReplySchema = z.union([
   z.object({
