@@ -21,6 +21,8 @@ import { createEventLog, eventOf, positionOf } from './event-log.js';
 
 const DEFAULT_CHECKPOINT_INTERVAL = 32;
 
+const actualRevision = (head: number): ActualRevision => (head < 0 ? 'no_stream' : BigInt(head));
+
 /** `satisfiesExpectedRevision` against a stream whose last revision is `head` (-1: no stream). */
 const holds = (expected: ExpectedRevision, head: number): boolean => {
   switch (expected) {
@@ -62,15 +64,14 @@ export const createMemoryEventStore = (options: { clock?: () => Date } = {}): Ev
   ): Promise<AppendResult> => {
     validateAppend(stream, events);
     const existing = log.eventsOf(stream);
-    // The stream's last revision as a bigint only when an answer needs it.
+    // The stream's last revision, as a bigint only when an answer needs it.
     const head = existing.length - 1;
-    const actual = (): ActualRevision => (head < 0 ? 'no_stream' : BigInt(head));
 
     const retry = findIdempotentRetry(events, expectedRevision, lookup, stream);
-    if (retry === 'conflict') throw new ConcurrencyError(stream, expectedRevision, actual());
+    if (retry === 'conflict') throw new ConcurrencyError(stream, expectedRevision, actualRevision(head));
     if (retry !== undefined) return retry;
 
-    if (!holds(expectedRevision, head)) throw new ConcurrencyError(stream, expectedRevision, actual());
+    if (!holds(expectedRevision, head)) throw new ConcurrencyError(stream, expectedRevision, actualRevision(head));
     for (const event of events) {
       if (log.find(event.id) >= 0) throw new StoreRequestError(`event id ${event.id} is already in the store`);
     }
