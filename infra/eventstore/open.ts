@@ -5,12 +5,17 @@ import { openSqliteEventStore } from './sqlite/index.js';
 
 export type EventStoreConfig = Config['eventStore'];
 
-export const openEventStore = async (config: EventStoreConfig): Promise<EventStore> => {
+export interface OpenOptions {
+  /** SQLite: open the file for reading only (it must exist; nothing is created). Tools that only read (the audit) ask for it. */
+  readonly readonly?: boolean;
+}
+
+export const openEventStore = async (config: EventStoreConfig, options: OpenOptions = {}): Promise<EventStore> => {
   switch (config.kind) {
     case 'esdb':
       return createEsdbEventStore({ connectionString: config.connectionString });
     case 'sqlite':
-      return openSqliteEventStore({ path: config.path, synchronous: config.synchronous });
+      return openSqliteEventStore({ path: config.path, synchronous: config.synchronous, readonly: options.readonly ?? false });
   }
 };
 

@@ -45,8 +45,11 @@ const sameGuild = (a: GuildAtPoint, b: GuildAtPoint): boolean => {
   return true;
 };
 
+/** Ids in natural order: `sim-p2` before `sim-p10`. */
+export const compareIds = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
+
 const changes = <T>(before: ReadonlyMap<string, T>, after: ReadonlyMap<string, T>, same: (a: T, b: T) => boolean): Change<T>[] => {
-  const ids = [...new Set([...before.keys(), ...after.keys()])].sort();
+  const ids = [...new Set([...before.keys(), ...after.keys()])].sort(compareIds);
   const found: Change<T>[] = [];
   for (const id of ids) {
     const was = before.get(id);
