@@ -49,6 +49,8 @@ export interface ThroughputFigures {
   readonly latencyRate: number;
   readonly hostLatency: OpenLoopResult;
   readonly echoLatency: OpenLoopResult;
+  /** The baseline host's latency at the same rate, when there is one. */
+  readonly baselineLatency?: OpenLoopResult | undefined;
 }
 
 export const THROUGHPUT_GOAL = 0.6;
@@ -84,11 +86,17 @@ const startBaselineHost = (url: string, checkout: string): Promise<BenchChild> =
   startBenchChild({ mode: 'host', url, store: 'memory', category: 'baseline' }, checkout);
 
 /** Open loop at `rate` on a fresh memory-store host, after a warm-up at the same rate that activates the actors. */
-const hostLatency = (client: BenchClient, idOf: (index: number) => string, rate: number, options: ThroughputOptions): Promise<OpenLoopResult> =>
+const hostLatency = (
+  start: () => Promise<BenchChild>,
+  command: BenchClient['tally'],
+  idOf: (index: number) => string,
+  rate: number,
+  options: ThroughputOptions,
+): Promise<OpenLoopResult> =>
   withChildren(
-    () => [startHost(options.url, 'memory')],
+    () => [start()],
     async () => {
-      const send = (index: number): Promise<void> => expectOk(client.tally(idOf(index), ONE));
+      const send = (index: number): Promise<void> => expectOk(command(idOf(index), ONE));
       await openLoop(send, rate, Math.max(options.warmupMs, Math.ceil((options.actors / rate) * 1000)));
       return openLoop(send, rate, options.latencyMs);
     },
@@ -168,11 +176,14 @@ const latencies = async (
   rate: number,
   options: ThroughputOptions,
   report: (line: string) => void,
-): Promise<{ hostLatency: OpenLoopResult; echoLatency: OpenLoopResult }> => {
+): Promise<Pick<ThroughputFigures, 'hostLatency' | 'echoLatency' | 'baselineLatency'>> => {
   const show = (side: string, result: OpenLoopResult): void =>
-    report(`latency ${side.padEnd(5)} at ${formatRate(result.rate)}/s: p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms`);
-  const host = await hostLatency(client, idOf, rate, options);
+    report(`latency ${side.padEnd(8)} at ${formatRate(result.rate)}/s: p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms`);
+  const host = await hostLatency(() => startHost(options.url, 'memory'), client.tally, idOf, rate, options);
   show('host', host);
+  const { baseline } = options;
+  const before = baseline === undefined ? undefined : await hostLatency(() => startBaselineHost(options.url, baseline), client.baseline, idOf, rate, options);
+  if (before !== undefined) show('baseline', before);
   const echo = await withChildren(
     () => [startBenchChild({ mode: 'echo', url: options.url })],
     async () => {
@@ -182,7 +193,7 @@ const latencies = async (
     },
   );
   show('echo', echo);
-  return { hostLatency: host, echoLatency: echo };
+  return { hostLatency: host, echoLatency: echo, baselineLatency: before };
 };
 
 const ms = (value: number): string => `${value.toFixed(2)} ms`;
@@ -209,10 +220,10 @@ export const throughputTable = (result: ThroughputFigures): string => {
     row('echo (fixed reply)', 'echo', result.echoLatency),
     row('host, memory store', 'host', result.hostLatency),
     row('host, store that keeps nothing (diagnostic)', 'blackhole'),
-    ...(sides.baseline === undefined ? [] : [row(`baseline: host, memory store, from ${options.baseline ?? ''}`, 'baseline')]),
+    ...(sides.baseline === undefined ? [] : [row(`baseline: host, memory store, from ${options.baseline ?? ''}`, 'baseline', result.baselineLatency)]),
     '',
     `Latency: open loop at ${formatRate(result.latencyRate)} commands/s, half the host's peak, for ${options.latencyMs} ms ` +
       `(achieved: host ${formatRate(result.hostLatency.rate)}/s, echo ${formatRate(result.echoLatency.rate)}/s), ` +
-      'on a fresh host after a warm-up at that rate, and on the echo responder at the same rate.',
+      'on a fresh host after a warm-up at that rate (the baseline too, when there is one), and on the echo responder at the same rate.',
   ].join('\n');
 };
