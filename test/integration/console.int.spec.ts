@@ -42,7 +42,8 @@ describe('the web console', () => {
     const page = await browser.newPage();
     await page.goto(`${base}/`);
     await expect(page.title()).resolves.toBe('Shardkeep console');
-    await page.waitForFunction(() => Number(document.getElementById('now-throughput')?.textContent) > 0, undefined, { timeout: 15_000 });
+    // A string, evaluated in the page: this file is compiled without the DOM's types.
+    await page.waitForFunction("Number(document.getElementById('now-throughput')?.textContent) > 0", undefined, { timeout: 15_000 });
     for (const chart of ['throughput', 'latency', 'resident', 'lag', 'queue']) {
       expect(await page.locator(`#chart-${chart} canvas`).count(), chart).toBeGreaterThan(0);
     }
@@ -66,7 +67,7 @@ describe('the web console', () => {
     await page.selectOption('#lookup-category', 'item');
     await page.fill('#lookup-id', 'sim-p1-i0');
     await page.click('button[type=submit]');
-    await page.waitForFunction(() => document.querySelector('#lookup-result h3')?.textContent?.startsWith('item sim-p1-i0') === true);
+    await page.waitForFunction("document.querySelector('#lookup-result h3')?.textContent?.startsWith('item sim-p1-i0') === true");
     expect(await page.locator('#lookup-result').textContent()).toContain('Provenance');
     expect(await page.locator('#lookup-events').textContent()).toContain('ItemMinted');
 
