@@ -95,8 +95,8 @@ export const custodyAfter = (custody: Custody, event: ItemEvent): { readonly nex
 interface ItemRecord {
   custody: Custody;
   duplicated: boolean;
-  /** The event that set the current custody. */
-  last: Where;
+  /** The event that put the item in escrow, while it is (kept only then: an item's record stays small). */
+  escrowedAt: Where | undefined;
 }
 
 export interface EscrowedItem {
@@ -121,7 +121,7 @@ export const createItemCustodyLedger = (problems: ProblemLog): ItemCustodyLedger
   let duplicated = 0;
   return {
     apply(itemId, event, where) {
-      const record = items.get(itemId) ?? { custody: { kind: 'unminted' }, duplicated: false, last: where };
+      const record = items.get(itemId) ?? { custody: { kind: 'unminted' }, duplicated: false, escrowedAt: undefined };
       const { next, contradiction } = custodyAfter(record.custody, event);
       if (contradiction !== undefined) {
         problems.note(where, `item ${itemId} ${contradiction}`, 'item-duplicated', {
@@ -132,7 +132,7 @@ export const createItemCustodyLedger = (problems: ProblemLog): ItemCustodyLedger
         record.duplicated = true;
       }
       record.custody = next;
-      record.last = where;
+      record.escrowedAt = next.kind === 'escrowed' ? where : undefined;
       items.set(itemId, record);
     },
     get items() {
@@ -142,8 +142,8 @@ export const createItemCustodyLedger = (problems: ProblemLog): ItemCustodyLedger
       return duplicated;
     },
     *escrowed() {
-      for (const [itemId, { custody, last }] of items) {
-        if (custody.kind === 'escrowed') yield { itemId, holder: custody.holder, owner: custody.owner, where: last };
+      for (const [itemId, { custody, escrowedAt }] of items) {
+        if (custody.kind === 'escrowed' && escrowedAt !== undefined) yield { itemId, holder: custody.holder, owner: custody.owner, where: escrowedAt };
       }
     },
   };

@@ -15,21 +15,29 @@ import type { ProblemLog, Where } from './problems.js';
  * different streams is two commands (ids are per actor), and events without a commandId
  * (written by no command) are not checked.
  *
- * Memory: per stream, its last revision and the ids of its last `window` commands (1,024
- * by default, four times the runtime's idempotency window of 256): an item stream of five
- * events holds five ids, a player's stream of a million holds 1,024. A repeat further
- * back than that on one stream is not seen.
+ * Memory: per stream, its last revision and its last `window` commands (512 by default,
+ * twice the runtime's idempotency window of 256), each as a 52-bit fingerprint of its id
+ * and the revision it was first applied at (16 bytes): an item stream of five commands
+ * holds five, a player's stream of a million holds 512. A repeat further back than that
+ * on one stream is not seen. Two ids of one stream sharing a fingerprint (a chance of
+ * about window / 2^52 per command) would read as a repeat.
  */
 
-export const DEFAULT_COMMAND_WINDOW = 1_024;
+export const DEFAULT_COMMAND_WINDOW = 512;
 
 interface StreamRecord {
-  revision: bigint;
-  /** The command of the stream's last event, and when the host received it. */
-  lastCommand: string | undefined;
+  /** As a number: streams stay far below 2^53 events, and a number is stored inline. */
+  revision: number;
+  /** The command of the stream's last event (its fingerprint; NaN for none), and when the host received it. */
+  lastCommand: number;
   lastReceived: number;
-  /** commandId → the revision of its first event, oldest first (a Map keeps insertion order). */
-  readonly recent: Map<string, bigint>;
+  /**
+   * A ring of the last commands, as pairs [fingerprint, first revision, …]: one array of
+   * doubles (8 bytes each, on the heap), growing up to `window` pairs; once full, `next`
+   * is the oldest pair, overwritten first.
+   */
+  recent: number[];
+  next: number;
 }
 
 export interface CommandRecord {
@@ -49,46 +57,78 @@ export interface StreamLedger {
   readonly commandsRepeated: number;
 }
 
+/** Two 32-bit FNV-1a variants of the id, as one 52-bit integer: exact in a double. */
+export const fingerprint = (id: string): number => {
+  let low = 0x811c9dc5;
+  let high = 0x01000193;
+  for (let index = 0; index < id.length; index += 1) {
+    const code = id.charCodeAt(index);
+    low = Math.imul(low ^ code, 0x01000193);
+    high = Math.imul(high ^ code, 0x5bd1e995) ^ (high >>> 15);
+  }
+  return (high >>> 12) * 0x1_0000_0000 + (low >>> 0);
+};
+
+/** The slot of `print` among the stream's recent commands, or -1. */
+const find = (recent: readonly number[], print: number): number => {
+  for (let slot = 0; slot < recent.length; slot += 2) if (recent[slot] === print) return slot;
+  return -1;
+};
+
+const remember = (record: StreamRecord, print: number, revision: bigint, window: number): void => {
+  if (record.recent.length === 0) {
+    // A literal holds exactly one pair; most item streams never hold another.
+    record.recent = [print, Number(revision)];
+    return;
+  }
+  if (record.recent.length < window * 2) {
+    record.recent.push(print, Number(revision));
+    return;
+  }
+  record.recent[record.next] = print;
+  record.recent[record.next + 1] = Number(revision);
+  record.next = (record.next + 2) % (window * 2);
+};
+
 export const createStreamLedger = (problems: ProblemLog, window = DEFAULT_COMMAND_WINDOW): StreamLedger => {
+  if (!Number.isSafeInteger(window) || window < 1) throw new RangeError(`the command window must be a whole number of at least 1, got ${String(window)}`);
   const streams = new Map<string, StreamRecord>();
   let repeated = 0;
 
   const checkCommand = (record: StreamRecord, where: Where, { commandId, receivedAt, issuer }: CommandRecord): void => {
     if (commandId === undefined) {
-      record.lastCommand = undefined;
+      record.lastCommand = Number.NaN;
       return;
     }
-    const sameApplication = record.lastCommand === commandId && record.lastReceived === receivedAt;
-    record.lastCommand = commandId;
+    const print = fingerprint(commandId);
+    const sameApplication = record.lastCommand === print && record.lastReceived === receivedAt;
+    record.lastCommand = print;
     record.lastReceived = receivedAt;
     if (sameApplication) return;
-    const first = record.recent.get(commandId);
-    if (first !== undefined) {
+    const slot = find(record.recent, print);
+    if (slot >= 0) {
       repeated += 1;
       const by = issuer === undefined ? '' : ` (issued by ${issuer})`;
-      problems.note(where, `command ${commandId}${by} applied again: it was first applied at revision ${first.toString()}`, 'command-repeated');
+      problems.note(where, `command ${commandId}${by} applied again: it was first applied at revision ${String(record.recent[slot + 1])}`, 'command-repeated');
       return;
     }
-    record.recent.set(commandId, where.revision);
-    if (record.recent.size > window) {
-      const oldest = record.recent.keys().next();
-      if (oldest.done !== true) record.recent.delete(oldest.value);
-    }
+    remember(record, print, where.revision, window);
   };
 
   return {
     admit(where, command) {
+      const revision = Number(where.revision);
       let record = streams.get(where.stream);
-      if (record !== undefined && where.revision <= record.revision) return false;
-      const expected = record === undefined ? 0n : record.revision + 1n;
-      if (where.revision !== expected) {
-        problems.note(where, `revisions ${expected.toString()}..${(where.revision - 1n).toString()} of the stream are missing from the log`, 'log-gap');
+      if (record !== undefined && revision <= record.revision) return false;
+      const expected = record === undefined ? 0 : record.revision + 1;
+      if (revision !== expected) {
+        problems.note(where, `revisions ${expected}..${revision - 1} of the stream are missing from the log`, 'log-gap');
       }
       if (record === undefined) {
-        record = { revision: where.revision, lastCommand: undefined, lastReceived: 0, recent: new Map() };
+        record = { revision, lastCommand: Number.NaN, lastReceived: 0, recent: [], next: 0 };
         streams.set(where.stream, record);
       } else {
-        record.revision = where.revision;
+        record.revision = revision;
       }
       checkCommand(record, where, command);
       return true;
