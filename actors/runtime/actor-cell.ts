@@ -112,9 +112,10 @@ export const decideBatch = (
       continue;
     }
     const types: string[] = [];
-    for (const event of decision.events) {
+    for (let at = 0; at < decision.events.length; at += 1) {
+      const event = decision.events[at] as DomainEvent;
       state = cell.type.evolve(state, event);
-      events.push(cell.type.events.encode(event, metadataFor(pending, newEventId())));
+      events.push(cell.type.events.encode(event, metadataFor(pending, newEventId(), at === 0)));
       eventTypes.push(event.type);
       commandIds.push(pending.commandId);
       types.push(event.type);
@@ -148,7 +149,8 @@ class HostDecisionContext implements DecisionContext {
   }
 }
 
-const metadataFor = (pending: PendingCommand, eventId: string): EventMetadata => {
+/** The first event of a command also records the command, for shadow replays of the log. */
+const metadataFor = (pending: PendingCommand, eventId: string, first: boolean): EventMetadata => {
   const metadata: { -readonly [K in keyof EventMetadata]: EventMetadata[K] } = {
     eventId,
     commandId: pending.commandId,
@@ -157,6 +159,7 @@ const metadataFor = (pending: PendingCommand, eventId: string): EventMetadata =>
     occurredAt: pending.receivedAt,
     issuer: `${pending.issuer.kind}:${pending.issuer.id}`,
   };
+  if (first) metadata.command = { name: pending.command.type, data: pending.command.data as Readonly<Record<string, unknown>> };
   if (pending.traceparent !== undefined) metadata.traceparent = pending.traceparent;
   if (pending.tracestate !== undefined) metadata.tracestate = pending.tracestate;
   return metadata;

@@ -1,7 +1,7 @@
 import { Packr } from 'msgpackr';
 import { ShardkeepError } from '../errors.js';
 import type { ProposedEvent, StoredEvent } from '../store/event-store.js';
-import type { EventMetadata } from './metadata.js';
+import type { EventMetadata, RecordedCommand } from './metadata.js';
 import { createMetadataEncoder } from './metadata-encoding.js';
 import type { DomainEvent, RecordedEvent } from './recorded-event.js';
 import { UnknownEventTypeError, type EventRegistry } from './registry.js';
@@ -44,7 +44,17 @@ const fromMetadataPayload = (payload: unknown): EventMetadata => {
     const value = optionalString(payload, key);
     if (value !== undefined) metadata[key] = value;
   }
+  const command = recordedCommandOf(payload['command']);
+  if (command !== undefined) metadata.command = command;
   return metadata;
+};
+
+/** A recorded command, when it has the shape one has; anything else is ignored, never fatal. */
+const recordedCommandOf = (value: unknown): RecordedCommand | undefined => {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { name, data } = value as { readonly name?: unknown; readonly data?: unknown };
+  if (typeof name !== 'string' || typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
+  return { name, data: data as Readonly<Record<string, unknown>> };
 };
 
 export interface EventCodec<E extends DomainEvent> {

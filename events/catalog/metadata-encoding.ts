@@ -25,6 +25,7 @@ export interface MetadataPayload {
   readonly issuer?: string;
   readonly traceparent?: string;
   readonly tracestate?: string;
+  readonly command?: { readonly name: string; readonly data: Readonly<Record<string, unknown>> };
 }
 
 // The same own keys in the same order as `{ ...rest, occurredAt }` (so the same bytes).
@@ -40,6 +41,9 @@ export const toMetadataPayload = (metadata: EventMetadata): MetadataPayload => {
 const STRING_KEYS = ['eventId', 'commandId', 'correlationId', 'causationId', 'issuer', 'traceparent', 'tracestate'] as const;
 const STRING_KEY_BYTES: ReadonlyMap<string, Uint8Array> = new Map(STRING_KEYS.map((key) => [key, fixstr(key)]));
 const OCCURRED_AT_KEY = fixstr('occurredAt');
+const COMMAND_KEY = fixstr('command');
+/** A recorded command packed larger than this sends the whole metadata to msgpackr. */
+const MAX_COMMAND = 8 * 1024;
 
 /** Longest string written by hand; longer metadata (a huge tracestate) goes to msgpackr. */
 const MAX_STRING = 1024;
@@ -52,11 +56,24 @@ export const createMetadataEncoder = (packr: Packr): ((metadata: EventMetadata) 
     return packr.pack(toMetadataPayload(metadata));
   };
   return (metadata) => {
-    writer.begin(MAX_PAYLOAD);
+    // The recorded command (first event of a command only) is a nested map: msgpackr packs
+    // it, and its bytes go in at its place among the keys, as a whole-object pack would.
+    let command: Uint8Array | undefined;
+    if (metadata.command !== undefined) {
+      command = packr.pack(metadata.command);
+      if (command.length > MAX_COMMAND) return packr.pack(toMetadataPayload(metadata));
+    }
+    writer.begin(MAX_PAYLOAD + (command === undefined ? 0 : COMMAND_KEY.length + command.length));
     const header = writer.reserveMap16();
     let entries = 1;
     for (const key in metadata) {
       if (key === 'occurredAt' || !Object.hasOwn(metadata, key)) continue;
+      if (key === 'command' && command !== undefined) {
+        writer.bytes(COMMAND_KEY);
+        writer.bytes(command);
+        entries += 1;
+        continue;
+      }
       const keyBytes = STRING_KEY_BYTES.get(key);
       const value: unknown = metadata[key as keyof EventMetadata];
       if (keyBytes === undefined || typeof value !== 'string') return generic(metadata);

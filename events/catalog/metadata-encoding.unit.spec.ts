@@ -73,6 +73,24 @@ describe('metadata encoding', () => {
     }
   });
 
+  it('writes exactly the bytes msgpackr writes for the first event of a command, with the command recorded', () => {
+    const command = fc.record({
+      name: fc.constantFrom('credit', 'transfer', 'offer'),
+      data: fc.dictionary(fc.string({ maxLength: 12 }), fc.oneof(fc.integer(), text, fc.array(text, { maxLength: 5 }), fc.boolean()), { maxKeys: 6 }),
+    });
+    fc.assert(
+      fc.property(metadata, command, fc.nat(8), (base, recorded, at) => {
+        // The command at any place among the keys, as the host puts it or otherwise.
+        const entries = Object.entries(base);
+        entries.splice(Math.min(at, entries.length), 0, ['command', recorded]);
+        same(Object.fromEntries(entries) as unknown as EventMetadata);
+      }),
+      { numRuns: 5_000, seed: 20261124 },
+    );
+    const large = { name: 'setMotd', data: { text: 'x'.repeat(9_000) } };
+    same({ eventId: randomUUID(), correlationId: 'c', occurredAt: new Date(5), command: large });
+  });
+
   it('leaves earlier output intact when it writes more', () => {
     const first: EventMetadata = { eventId: randomUUID(), correlationId: 'a', occurredAt: new Date(1) };
     const bytes = encode(first);

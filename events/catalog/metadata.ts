@@ -16,7 +16,18 @@ export interface EventMetadata {
   readonly occurredAt: Date;
   /** Who issued the command, as the transport authenticated it (`player:<id>`, `server:<name>`). */
   readonly issuer?: string;
+  /**
+   * The command itself, on the first event it produced only: its name and its data as
+   * the host validated them. Lets an audit decide the log's commands again with a new
+   * version of a decider (shadow replay).
+   */
+  readonly command?: RecordedCommand;
   /** W3C trace context, so a trace can follow a command into the log. */
   readonly traceparent?: string;
   readonly tracestate?: string;
+}
+
+export interface RecordedCommand {
+  readonly name: string;
+  readonly data: Readonly<Record<string, unknown>>;
 }
