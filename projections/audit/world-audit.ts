@@ -94,7 +94,7 @@ export interface WorldAuditReport {
 export interface WorldAuditOptions {
   /** Problems kept with their details (all are counted); default 100. */
   readonly maxProblems?: number;
-  /** Command ids remembered per stream to find a second application; default 1,024. */
+  /** Commands remembered per stream to find a second application; default 512 (stream-ledger.ts). */
   readonly commandWindow?: number;
 }
 

@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { EventStore } from '../../events/store/index.js';
 import { formatPosition } from '../../events/store/position.js';
 import { describeWhere, VIOLATION_KINDS, type Violation } from '../../projections/audit/problems.js';
+import { DEFAULT_COMMAND_WINDOW } from '../../projections/audit/stream-ledger.js';
 import { createWorldAudit, type WorldAuditReport } from '../../projections/audit/world-audit.js';
 import { EXIT_CLEAN, EXIT_NOT_CLEAN, type AuditIo, type CommonOptions } from './context.js';
 import { count, figures, table, toJson } from './format.js';
@@ -22,11 +23,12 @@ export interface EconomyAudit {
 
 export interface EconomyOptions extends CommonOptions {
   readonly maxViolations: number;
+  readonly commandWindow: number;
 }
 
-export const auditStore = async (store: EventStore, maxViolations: number): Promise<EconomyAudit> => {
+export const auditStore = async (store: EventStore, { maxViolations, commandWindow }: Pick<EconomyOptions, 'maxViolations' | 'commandWindow'>): Promise<EconomyAudit> => {
   const started = performance.now();
-  const audit = createWorldAudit({ maxProblems: maxViolations });
+  const audit = createWorldAudit({ maxProblems: maxViolations, commandWindow });
   for await (const event of worldLog(store)) audit.apply(event);
   return { report: audit.report(), seconds: (performance.now() - started) / 1000 };
 };
@@ -85,7 +87,7 @@ export const economyJson = (description: string, { report, seconds }: EconomyAud
 
 export const runEconomy = async (options: EconomyOptions, io: AuditIo): Promise<number> => {
   const { audit, description } = await withAuditStore(options, io, async ({ store, description }) => ({
-    audit: await auditStore(store, options.maxViolations),
+    audit: await auditStore(store, options),
     description,
   }));
   io.stdout(options.json === true ? economyJson(description, audit) : economyText(description, audit));
@@ -105,9 +107,10 @@ export const addEconomyCommand = (program: Command, io: AuditIo, run: (work: () 
       'The economy audit of the whole log: every item has one owner or one escrow at every position, gold minted − sunk = wallets + escrow, no command applied twice; each violation at its first event.',
     )
     .option('--max-violations <n>', 'violations listed in full (all are counted)', positiveWhole, 100)
+    .option('--command-window <n>', 'commands remembered per stream to find one applied twice (16 bytes each)', positiveWhole, DEFAULT_COMMAND_WINDOW)
     .addHelpText(
       'after',
-      '\nMemory: per stream (its revision and its last 1,024 command ids), per item, per wallet, per trade and auction, per guild bank; never per event.\n' +
+      '\nMemory: per stream (its revision and the fingerprints of its last --command-window commands), per item, per wallet, per trade and auction, per guild bank; never per event.\n' +
         'Exit codes: 0 clean; 1 violations (or the log could not be read); 2 bad usage or configuration.\nExample:\n  npm run audit -- economy --sqlite data/events.sqlite',
     )
     .action((options: EconomyOptions) => run(() => runEconomy(options, io)));

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { ItemProvenance } from '../../projections/audit/provenance.js';
+import { DEFAULT_COMMAND_WINDOW } from '../../projections/audit/stream-ledger.js';
 import { EXIT_CLEAN, EXIT_NOT_CLEAN, type AuditIo, type CommonOptions } from './context.js';
 import { auditStore, isClean, positiveWhole } from './economy.js';
 import { count, toJson } from './format.js';
@@ -20,11 +21,12 @@ interface ReportOptions extends CommonOptions {
   readonly items: number;
   readonly item?: readonly string[];
   readonly maxViolations: number;
+  readonly commandWindow: number;
 }
 
 export const runReport = async (options: ReportOptions, io: AuditIo): Promise<number> => {
   const { audit, provenances, description } = await withAuditStore(options, io, async ({ store, description }) => {
-    const audited = await auditStore(store, options.maxViolations);
+    const audited = await auditStore(store, options);
     const involved = [...new Set([...(options.item ?? []), ...audited.report.violations.flatMap((violation) => violation.items)])].slice(0, options.items);
     const read: ItemProvenance[] = [];
     for (const itemId of involved) read.push(await readProvenance(store, itemId));
@@ -50,5 +52,6 @@ export const addReportCommand = (program: Command, io: AuditIo, run: (work: () =
     .option('--items <n>', 'provenance timelines at most', positiveWhole, 20)
     .option('--item <itemIds...>', 'items whose provenance to include besides those involved in violations')
     .option('--max-violations <n>', 'violations listed in full (all are counted)', positiveWhole, 100)
+    .option('--command-window <n>', 'commands remembered per stream to find one applied twice', positiveWhole, DEFAULT_COMMAND_WINDOW)
     .addHelpText('after', '\nExit codes: 0 clean; 1 violations (the page is written either way); 2 bad usage or configuration.\nExample:\n  npm run audit -- report --out audit.html --sqlite data/events.sqlite')
     .action((options: ReportOptions) => run(() => runReport(options, io)));
