@@ -51,8 +51,11 @@ const MAX_LISTED = 100;
 const canonical = (value: unknown): string =>
   JSON.stringify(value, (_key, item: unknown) => {
     if (typeof item === 'bigint') return item.toString();
-    if (item instanceof Map) return Object.fromEntries([...item.entries()].sort());
-    if (item instanceof Set) return [...item].sort();
+    if (item instanceof Map) {
+      const entries: [string, unknown][] = [...(item as Map<unknown, unknown>).entries()].map(([key, entry]) => [String(key), entry]);
+      return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    if (item instanceof Set) return [...(item as Set<unknown>)].map((entry) => canonical(entry)).sort();
     if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
       return Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     }

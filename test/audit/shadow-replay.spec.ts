@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ActorType } from '../../actors/runtime/actor-definition.js';
 import { accept } from '../../actors/runtime/decider.js';
-import type { DomainEvent, RecordedEvent } from '../../events/catalog/index.js';
 import type { EventStore } from '../../events/store/index.js';
 import { worldCodec } from '../../events/world.js';
 import { worldActors } from '../../infra/world/world-node.js';
@@ -11,7 +10,7 @@ import { eventually, startInProcessWorld } from '../process/world-fixture.js';
 
 const replay = async (store: EventStore, types: readonly ActorType[]) => {
   const shadow = createShadowReplay(new Map(types.map((type) => [type.category, type])));
-  for await (const stored of store.readAll()) shadow.apply(worldCodec.decode(stored) as RecordedEvent<DomainEvent>);
+  for await (const stored of store.readAll()) shadow.apply(worldCodec.decode(stored));
   return shadow.report();
 };
 
