@@ -5,6 +5,7 @@ import { EXIT_CLEAN, EXIT_NOT_CLEAN, EXIT_USAGE, UsageError, type AuditIo } from
 import { addEconomyCommand } from './economy.js';
 import { addItemCommand } from './item.js';
 import { addReportCommand } from './report.js';
+import { addShadowCommand } from './shadow.js';
 import { addWorldCommand } from './world.js';
 
 /**
@@ -27,7 +28,7 @@ export const runAudit = async (argv: readonly string[], io: AuditIo): Promise<nu
     code = await work();
   };
   const program = new Command('audit')
-    .description('Answers from the log: an actor or the world at a point, an item\'s provenance, the economy audit, and its HTML report.')
+    .description('Answers from the log: an actor or the world at a point, an item\'s provenance, the economy audit, a shadow replay of new deciders, and the HTML report.')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(audit <command> --help for usage)')
@@ -36,7 +37,7 @@ export const runAudit = async (argv: readonly string[], io: AuditIo): Promise<nu
       '\nThe log: --sqlite <file> or --esdb <connection string>; by default the one npm start uses (ESDB_URL, else SHARDKEEP_DATA_DIR/events.sqlite).\n' +
         'Exit codes: 0 the answer is clean; 1 it is not (violations, a contradiction, nothing found) or the log could not be read; 2 bad usage or configuration.',
     );
-  for (const add of [addActorCommand, addWorldCommand, addItemCommand, addEconomyCommand, addReportCommand]) storeOptions(add(program, io, run));
+  for (const add of [addActorCommand, addWorldCommand, addItemCommand, addEconomyCommand, addShadowCommand, addReportCommand]) storeOptions(add(program, io, run));
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;

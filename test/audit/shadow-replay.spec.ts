@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ActorType } from '../../actors/runtime/actor-definition.js';
-import { accept } from '../../actors/runtime/decider.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteEventStore } from '../../infra/eventstore/sqlite/index.js';
+import { runAudit } from '../../scripts/audit/cli.js';
+import { actors as generous } from './fixtures/generous-deciders.js';
 import type { EventStore } from '../../events/store/index.js';
 import { worldCodec } from '../../events/world.js';
 import { worldActors } from '../../infra/world/world-node.js';
@@ -21,7 +26,9 @@ const replay = async (store: EventStore, types: readonly ActorType[]) => {
  */
 describe('shadow replay of the log', () => {
   it('finds no difference with the deciders that wrote the log, and each difference a changed decider makes', async () => {
-    const world = await startInProcessWorld();
+    const dir = mkdtempSync(join(tmpdir(), 'shardkeep-shadow-'));
+    const file = join(dir, 'events.sqlite');
+    const world = await startInProcessWorld({ store: openSqliteEventStore({ path: file }) });
     const simulation = createWorldSimulation({ transport: world.bus, players: 20, itemsPerPlayer: 2, actionsPerSecond: 300, maxInFlight: 100, seed: 7, runTag: 'shadow' });
     try {
       await simulation.start();
@@ -36,25 +43,24 @@ describe('shadow replay of the log', () => {
       expect(same.eventsWithoutCommand).toBe(0);
 
       // A new version of the wallet that pays loot twice.
-      const generous = worldActors({ guildBatchWindowMs: 0 }).map((type): ActorType =>
-        type.category !== 'player'
-          ? type
-          : {
-              ...type,
-              decide: (command, state, context) => {
-                const decision = type.decide(command, state, context);
-                if (!decision.ok || command.type !== 'credit' || (command.data as { cause?: string }).cause !== 'loot') return decision;
-                return accept(...decision.events.map((event) => ({ ...event, data: { ...(event.data as object), amount: (event.data as { amount: number }).amount * 2 } })));
-              },
-            },
-      );
       const changed = await replay(world.store, generous);
       const loots = changed.differences.filter((difference) => difference.command === 'credit');
       expect(loots.length).toBeGreaterThan(0);
       expect(changed.differences.every((difference) => difference.command === 'credit' && difference.stream.startsWith('player-'))).toBe(true);
       expect(loots[0]?.detail).toMatch(/^GoldCredited differs: recorded .*"amount":\d+.*decided .*"amount":\d+/);
+
+      // The same through the CLI, as an operator runs it.
+      let out = '';
+      const io = { stdout: (text: string) => (out += text), stderr: (text: string) => (out += text), env: {} };
+      expect(await runAudit(['shadow', '--sqlite', file], io)).toBe(0);
+      expect(out).toMatch(/verdict: every recorded command is decided the same/);
+      out = '';
+      expect(await runAudit(['shadow', '--sqlite', file, '--deciders', 'test/audit/fixtures/generous-deciders.ts', '--category', 'player'], io)).toBe(1);
+      expect(out).toMatch(/commands decided differently +[1-9]/);
+      expect(out).toMatch(/player-sim-p\d+@\d+ +credit/);
     } finally {
       await world.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
 });
