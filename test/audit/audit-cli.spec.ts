@@ -229,7 +229,7 @@ describe('audit usage', () => {
     [['economy', '--esdb', 'http://localhost:2113'], /expected an esdb:\/\/ connection string/],
     [['economy', '--sqlite', '/nonexistent/events.sqlite'], /no SQLite log at \/nonexistent\/events.sqlite/],
     [['economy', '--max-violations', '0'], /expected a whole number of at least 1/],
-    [['shadow'], /unknown command 'shadow'/],
+    [['ledger'], /unknown command 'ledger'/],
   ])('given %j, when run, then it explains and exits with 2', async (argv, message) => {
     const { code, stderr } = await audit(...argv);
 
