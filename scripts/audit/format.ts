@@ -9,23 +9,35 @@ import { formatPosition, type Position } from '../../events/store/position.js';
 const isPosition = (value: object): value is Position =>
   Object.keys(value).length === 2 && typeof (value as Partial<Position>).commit === 'bigint' && typeof (value as Partial<Position>).prepare === 'bigint';
 
-/** JSON-safe data from any state an actor folds. */
-export const plain = (value: unknown): unknown => {
+const hasToJson = (value: object): value is { toJSON(): unknown } => typeof (value as { toJSON?: unknown }).toJSON === 'function';
+
+/**
+ * JSON-safe data from any state an actor folds: a state machine's snapshot through its
+ * own toJSON (the trade's xstate snapshot: status and context, not the machine), functions
+ * left out, a cycle cut.
+ */
+export const plain = (value: unknown, ancestors: readonly object[] = []): unknown => {
   if (typeof value === 'bigint') return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+  if (typeof value === 'function' || typeof value === 'symbol') return undefined;
   if (value instanceof Date) return value.toISOString();
   if (value instanceof Uint8Array) return `<${value.length} bytes>`;
+  if (typeof value !== 'object' || value === null) return value;
+  if (ancestors.includes(value)) return '[circular]';
+  const within = [...ancestors, value];
   if (value instanceof Map) {
     const entries = [...(value as Map<unknown, unknown>).entries()];
-    if (entries.every(([key]) => typeof key === 'string')) return Object.fromEntries(entries.map(([key, item]) => [key, plain(item)]));
-    return entries.map(([key, item]) => [plain(key), plain(item)]);
+    if (entries.every(([key]) => typeof key === 'string')) return Object.fromEntries(entries.map(([key, item]) => [key, plain(item, within)]));
+    return entries.map(([key, item]) => [plain(key, within), plain(item, within)]);
   }
-  if (value instanceof Set) return [...(value as Set<unknown>)].map(plain);
-  if (Array.isArray(value)) return value.map(plain);
-  if (typeof value === 'object' && value !== null) {
-    if (isPosition(value)) return formatPosition(value);
-    return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined).map(([key, item]) => [key, plain(item)]));
-  }
-  return value;
+  if (value instanceof Set) return [...(value as Set<unknown>)].map((item) => plain(item, within));
+  if (Array.isArray(value)) return value.map((item: unknown) => plain(item, within));
+  if (isPosition(value)) return formatPosition(value);
+  if (hasToJson(value)) return plain(value.toJSON(), within);
+  return Object.fromEntries(
+    Object.entries(value)
+      .map(([key, item]) => [key, plain(item, within)] as const)
+      .filter(([, item]) => item !== undefined),
+  );
 };
 
 export const toJson = (value: unknown): string => `${JSON.stringify(plain(value), null, 2)}\n`;

@@ -140,6 +140,22 @@ describe('audit actor and world: answers checked against what the load replied a
     for (const entry of timeline) expect(entry).toEqual(expect.objectContaining({ commandId: expect.any(String), causationId: expect.any(String), occurredAt: expect.any(String) }));
   });
 
+  it('given an actor of every category, when asked at the end, then its state prints as plain JSON (the trade as its state machine reports itself)', async () => {
+    const store = openSqliteEventStore({ path: log.file, readonly: true });
+    const first = async (prefix: string): Promise<string> => {
+      for await (const stored of store.readAll({ filter: { on: 'streamName', prefixes: [prefix] }, maxCount: 1 })) return stored.stream.slice(prefix.length);
+      throw new Error(`no ${prefix} stream`);
+    };
+    const [auction, guild] = [await first('auction-'), await first('guild-')];
+    await store.close();
+
+    const trade = await json('actor', 'trade', log.tradeId, '--sqlite', log.file);
+    expect(trade).toMatchObject({ code: 0, body: { state: { value: 'completed', context: { tradeId: log.tradeId, initiator: 'probe-a', counterparty: 'probe-b' } } } });
+    expect((await json('actor', 'auction', auction, '--sqlite', log.file)).body['state']).toMatchObject({ itemId: expect.any(String) });
+    expect((await json('actor', 'guild', guild, '--sqlite', log.file)).body['state']).toMatchObject({ members: expect.any(Object) });
+    expect((await json('actor', 'item', log.sword, '--sqlite', log.file)).body['state']).toMatchObject({ status: 'owned', owner: 'probe-b' });
+  });
+
   it('given the moments before and after the probe trade, when the world is read at each, then the sword and the gold are where the load left them', async () => {
     const before = await json('world', '--sqlite', log.file, '--at-time', log.swordWithA.toISOString());
     const after = await json('world', '--sqlite', log.file, '--at-time', log.swordWithB.toISOString());
