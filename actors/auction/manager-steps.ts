@@ -16,6 +16,14 @@ import type { AuctionStep } from './steps.js';
 
 const stepKey = (step: AuctionStep): string => ('bidId' in step ? `${step.kind}:${step.bidId}` : step.kind);
 
+/** Every auction gold movement: a ledger entry of cause `auction` on one player's wallet. */
+const wallet = (player: string, command: 'debit' | 'credit', amount: number, reference: string) => ({
+  category: PLAYER_CATEGORY,
+  actorId: player,
+  command,
+  data: { amount, cause: 'auction', reference },
+});
+
 export const auctionStepCommand = (auctionId: string, step: AuctionStep): OutgoingCommand => {
   const address = { commandId: derivedCommandId('auction', auctionId, stepKey(step)), correlationId: auctionId };
   switch (step.kind) {
@@ -25,29 +33,11 @@ export const auctionStepCommand = (auctionId: string, step: AuctionStep): Outgoi
     case 'returnItem':
       return { ...address, category: ITEM_CATEGORY, actorId: step.itemId, command: 'release', data: { holder: step.holder, to: step.to } };
     case 'holdBidFunds':
-      return {
-        ...address,
-        category: PLAYER_CATEGORY,
-        actorId: step.bidder,
-        command: 'debit',
-        data: { amount: step.amount, cause: 'auction', reference: step.reference },
-      };
+      return { ...address, ...wallet(step.bidder, 'debit', step.amount, step.reference) };
     case 'refundBid':
-      return {
-        ...address,
-        category: PLAYER_CATEGORY,
-        actorId: step.bidder,
-        command: 'credit',
-        data: { amount: step.amount, cause: 'auction', reference: step.reference },
-      };
+      return { ...address, ...wallet(step.bidder, 'credit', step.amount, step.reference) };
     case 'paySeller':
-      return {
-        ...address,
-        category: PLAYER_CATEGORY,
-        actorId: step.seller,
-        command: 'credit',
-        data: { amount: step.amount, cause: 'auction', reference: step.reference },
-      };
+      return { ...address, ...wallet(step.seller, 'credit', step.amount, step.reference) };
     default: {
       const _: never = step;
       throw new TypeError('unknown auction step');

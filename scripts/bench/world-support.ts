@@ -157,17 +157,8 @@ export const pacedLoop = async (
   };
 };
 
-/** mulberry32: a small seeded generator, so every run offers the same sequence of work. */
-export const seededRandom = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-};
+/** The same seeded generator the simulated world uses, so every run offers the same sequence of work. */
+export { seededRandom } from '../simulation/random.js';
 
 /** Runs `work` on `inFlight` workers until every item of `items` was handed to one. */
 export const forEachConcurrently = async <T>(items: readonly T[], inFlight: number, work: (item: T) => Promise<void>): Promise<void> => {
