@@ -9,6 +9,8 @@ import { benchEventStores, eventStoreTable, type StoreUnderTest } from './event-
 import { benchProjections, DEFAULT_PROJECTIONS_OPTIONS, projectionsTable } from './projections.js';
 import { benchReadCache, DEFAULT_READ_CACHE_OPTIONS, readCacheTable } from './read-cache.js';
 import { benchRebuild, DEFAULT_REBUILD_OPTIONS, rebuildTable } from './rebuild.js';
+import { benchDeployment, DEFAULT_DEPLOYMENT_OPTIONS } from './deployment.js';
+import { deploymentRunsTable, deploymentSummaryTable } from './deployment-table.js';
 import { auditTable, benchAudit, DEFAULT_AUDIT_OPTIONS } from './audit.js';
 import { benchSessionPool, DEFAULT_SESSION_POOL_OPTIONS, sessionPoolTable } from './session-pool.js';
 import { benchRuntime } from './runtime.js';
@@ -25,7 +27,7 @@ const integer = (value: string): number => Number.parseInt(value, 10);
 
 const program = new Command('bench')
   .description('Shardkeep benchmarks; figures are printed as a Markdown table for docs/BENCHMARKS.md.')
-  .addOption(new Option('--suite <name>', 'which suite to run').choices(['event-store', 'runtime', 'runtime-throughput', 'world', 'trades', 'projections', 'read-cache', 'rebuild', 'audit', 'all']).default('all'))
+  .addOption(new Option('--suite <name>', 'which suite to run').choices(['event-store', 'runtime', 'runtime-throughput', 'world', 'trades', 'projections', 'read-cache', 'rebuild', 'audit', 'deployment', 'all']).default('all'))
   .option('--appends <n>', 'event-store: appends per measured run (split across writers)', integer, 4_000)
   .option('--read-events <n>', 'event-store: events in the log for the read figures', integer, 100_000)
   .option('--repeats <n>', 'event-store: runs per figure; the median is reported', integer, 3)
@@ -141,6 +143,11 @@ const main = async (): Promise<void> => {
     console.log('\n## Economy audit: 1,000,000 events, speed and peak memory, beside reading the log alone\n');
     const audit = await benchAudit(DEFAULT_AUDIT_OPTIONS, (line) => console.log(`  ${line}`));
     console.log(`\n${auditTable(audit, DEFAULT_AUDIT_OPTIONS)}\n`);
+  }
+  if (options.suite === 'deployment' || options.suite === 'all') {
+    console.log('\n## Deployments: the load generator against embedded, one host and two hosts over NATS and Redis\n');
+    const setups = await benchDeployment(DEFAULT_DEPLOYMENT_OPTIONS, (line) => console.log(`  ${line}`));
+    console.log(`\n${deploymentSummaryTable(setups, DEFAULT_DEPLOYMENT_OPTIONS)}\n\n${deploymentRunsTable(setups, DEFAULT_DEPLOYMENT_OPTIONS)}\n`);
   }
   console.log(`\ndone in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
 };

@@ -21,8 +21,12 @@ export interface SimulationOptions {
   readonly actionsPerSecond: number;
   /** When set, this many players act back to back instead (closed loop); the rate is then ignored. */
   readonly concurrency?: number;
-  /** Called with every command's latency and outcome, for a caller's own figures. */
-  readonly onReply?: (latencyMs: number, outcome: string) => void;
+  /**
+   * Called with every command's latency, outcome and actor category, for a caller's own
+   * figures (the category lets a caller set apart guild commands, which wait for the
+   * guilds' batching window by design).
+   */
+  readonly onReply?: (latencyMs: number, outcome: string, category: string) => void;
   /** Actions running at once at most; past it new ones are skipped and counted. */
   readonly maxInFlight: number;
   readonly seed: number;
@@ -92,7 +96,7 @@ export const createWorldSimulation = (options: SimulationOptions): WorldSimulati
     commands += 1;
     const outcome = reply.ok ? 'OK' : reply.error.code;
     outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
-    options.onReply?.(performance.now() - started, outcome);
+    options.onReply?.(performance.now() - started, outcome, category);
     return reply;
   };
 
