@@ -10,6 +10,7 @@
  *        [--writers N] [--prefix P] [--delay-ms N] [--synchronous full|normal] [--no-group-commit]
  */
 import { randomUUID } from 'node:crypto';
+import { writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { ExpectedRevision } from '../../../events/store/index.js';
@@ -90,7 +91,9 @@ const writer = async (own: readonly string[]): Promise<void> => {
       position: result.position.commit.toString(),
     };
     // Writes to a pipe are synchronous on Linux: once this returns, the parent can read the line.
-    process.stdout.write(`ack ${JSON.stringify(ack)}\n`);
+    // Written synchronously: a line still queued in this process when it is SIGKILLed would be
+    // lost, and the test would count its append as committed but never acknowledged.
+    writeSync(1, `ack ${JSON.stringify(ack)}\n`);
     if (delayMs > 0) await sleep(delayMs);
   }
 };
