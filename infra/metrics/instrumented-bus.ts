@@ -1,5 +1,6 @@
 import type { IncomingRequest, RequestBus } from '../../actors/runtime/bus.js';
 import { decodeReply } from '../../actors/runtime/protocol/reply.js';
+import { createCommandSubjectParser, isSubjectProblem } from '../../actors/runtime/protocol/subjects.js';
 
 /**
  * Counts and times every command a host answers, by category, command and outcome, by
@@ -23,11 +24,8 @@ const outcomeOf = (reply: Uint8Array): string => {
   }
 };
 
-/** `mmo.cmd.<issuer kind>.<issuer id>.<category>.<actor id>.<command>` → category and command. */
-const addressOf = (subject: string): { readonly category: string; readonly command: string } => {
-  const parts = subject.split('.');
-  return { category: parts[4] ?? 'unknown', command: parts[6] ?? 'unknown' };
-};
+/** Subjects remembered parsed, as the host itself keeps them (one per actor and issuer seen lately). */
+const PARSED_SUBJECTS = 16_384;
 
 class ObservedRequest implements IncomingRequest {
   private readonly started = performance.now();
@@ -35,6 +33,7 @@ class ObservedRequest implements IncomingRequest {
   constructor(
     private readonly inner: IncomingRequest,
     private readonly observe: CommandObserver,
+    private readonly parse: (subject: string) => { readonly category: string; readonly command: string } | undefined,
   ) {}
 
   get subject(): string {
@@ -50,12 +49,18 @@ class ObservedRequest implements IncomingRequest {
   }
 
   respond(reply: Uint8Array): void {
-    const { category, command } = addressOf(this.inner.subject);
-    this.observe(category, command, outcomeOf(reply), (performance.now() - this.started) / 1000);
+    // A subject the host refused as malformed is counted under `unknown`.
+    const address = this.parse(this.inner.subject);
+    this.observe(address?.category ?? 'unknown', address?.command ?? 'unknown', outcomeOf(reply), (performance.now() - this.started) / 1000);
     this.inner.respond(reply);
   }
 }
 
-export const instrumentBus = (bus: RequestBus, observe: CommandObserver): RequestBus => ({
-  serve: (subject, queue, handler) => bus.serve(subject, queue, (request) => handler(new ObservedRequest(request, observe))),
-});
+export const instrumentBus = (bus: RequestBus, observe: CommandObserver): RequestBus => {
+  const parseSubject = createCommandSubjectParser(PARSED_SUBJECTS);
+  const parse = (subject: string) => {
+    const address = parseSubject(subject);
+    return isSubjectProblem(address) ? undefined : address;
+  };
+  return { serve: (subject, queue, handler) => bus.serve(subject, queue, (request) => handler(new ObservedRequest(request, observe, parse))) };
+};

@@ -14,6 +14,7 @@ import {
   OutcomeTally,
   runBanner,
   seededRandom,
+  storeLabel,
   type LatencySummary,
   type WorldStoreKind,
 } from './world-support.js';
@@ -200,8 +201,6 @@ export const benchItemTransfers = async (
   }
   return figures;
 };
-
-const storeLabel = (kind: WorldStoreKind): string => (kind === 'sqlite' ? 'sqlite full' : 'memory');
 
 export const itemTransfersTable = (figures: readonly ItemTransferFigure[], options: ItemTransfersOptions): string => {
   const baseline = (items: number): ItemTransferFigure | undefined =>

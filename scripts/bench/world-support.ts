@@ -174,6 +174,9 @@ export const forEachConcurrently = async <T>(items: readonly T[], inFlight: numb
   );
 };
 
+/** How a store is named in the benchmark tables. */
+export const storeLabel = (kind: WorldStoreKind): string => (kind === 'sqlite' ? 'sqlite full' : 'memory');
+
 export const formatMs = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 export const formatCount = (value: number): string => Math.round(value).toLocaleString('en-US');
 export const formatPercent = (fraction: number): string => `${(fraction * 100).toFixed(1)}%`;
