@@ -13,6 +13,7 @@ import {
   openWorldStore,
   runBanner,
   seededRandom,
+  storeLabel,
   type LatencySummary,
   type WorldStoreKind,
 } from './world-support.js';
@@ -205,7 +206,9 @@ export const runTrades = async (options: TradesOptions, kind: WorldStoreKind, re
       const stop = setTimeout(() => (running = false), durationMs);
       const started = performance.now();
       await Promise.all(
-        Array.from({ length: options.inFlight }, async () => {
+        // Each trade takes two players out of play: keep half of them free, or picking
+        // a free pair would spin.
+        Array.from({ length: Math.min(options.inFlight, Math.floor(options.players / 4)) }, async () => {
           while (running) counts[await oneTrade(latencies, queueLatencies)] += 1;
         }),
       );
@@ -334,8 +337,6 @@ export const benchTrades = async (options: TradesOptions, report: (line: string)
   for (const kind of options.stores) auctions.push(await runHotAuction(options, kind, report));
   return { trades, auctions };
 };
-
-const storeLabel = (kind: WorldStoreKind): string => (kind === 'sqlite' ? 'sqlite full' : 'memory');
 
 export const tradesTable = ({ trades, auctions }: TradesFigures, options: TradesOptions): string => {
   const memoryTrades = trades.find((figure) => figure.store === 'memory');
