@@ -29,10 +29,16 @@ export type ItemTransferred = DomainEvent<'ItemTransferred', { readonly from: st
 export type ItemEscrowed = DomainEvent<'ItemEscrowed', { readonly owner: string; readonly holder: ItemHolder }>;
 /** The holder let go: back to the original owner (return) or to another player (settlement). */
 export type ItemReleased = DomainEvent<'ItemReleased', { readonly holder: ItemHolder; readonly to: string }>;
+/**
+ * A holder that gave up on escrowing this item (its escrow was refused and its trade or
+ * auction unwound) voided it: an escrow for that holder is refused from now on, so a late
+ * copy of the refused request can never lock the item in a finished trade.
+ */
+export type ItemEscrowVoided = DomainEvent<'ItemEscrowVoided', { readonly holder: ItemHolder; readonly owner: string }>;
 export type ItemConsumed = DomainEvent<'ItemConsumed', { readonly owner: string }>;
 export type ItemDestroyed = DomainEvent<'ItemDestroyed', { readonly owner: string; readonly reason: string }>;
 
-export type ItemEvent = ItemMinted | ItemTransferred | ItemEscrowed | ItemReleased | ItemConsumed | ItemDestroyed;
+export type ItemEvent = ItemMinted | ItemTransferred | ItemEscrowed | ItemReleased | ItemEscrowVoided | ItemConsumed | ItemDestroyed;
 
 /** Current version of every item event, stored as `<Type>.v<version>`; a later shape gets 2 and an upcaster from 1. */
 const CURRENT_VERSIONS = {
@@ -40,6 +46,7 @@ const CURRENT_VERSIONS = {
   ItemTransferred: 1,
   ItemEscrowed: 1,
   ItemReleased: 1,
+  ItemEscrowVoided: 1,
   ItemConsumed: 1,
   ItemDestroyed: 1,
 } as const satisfies Record<ItemEvent['type'], number>;

@@ -60,6 +60,14 @@ export type GoldDebited = DomainEvent<
   { readonly amount: number; readonly cause: DebitCause; readonly reference: string; readonly balanceAfter: number }
 >;
 
+/**
+ * A hold on this player's gold that a trade or auction gave up on was voided before it
+ * could take effect: a debit with this cause and reference is refused from now on. What
+ * makes a late copy of a refused hold harmless (a request delayed in a host's mailbox
+ * while its retry was refused elsewhere and the trade unwound).
+ */
+export type GoldDebitVoided = DomainEvent<'GoldDebitVoided', { readonly cause: DebitCause; readonly reference: string }>;
+
 // Named from the player's side so they never collide with the guild actor's own events
 // once every catalog is merged into the world registry.
 export type PlayerJoinedGuild = DomainEvent<'PlayerJoinedGuild', { readonly guildId: string }>;
@@ -76,6 +84,7 @@ export type PlayerEvent =
   | PresenceChanged
   | GoldCredited
   | GoldDebited
+  | GoldDebitVoided
   | PlayerJoinedGuild
   | PlayerLeftGuild;
 
@@ -91,6 +100,7 @@ const CURRENT_VERSIONS = {
   PresenceChanged: 1,
   GoldCredited: 1,
   GoldDebited: 1,
+  GoldDebitVoided: 1,
   PlayerJoinedGuild: 1,
   PlayerLeftGuild: 1,
 } as const satisfies Record<PlayerEvent['type'], number>;

@@ -34,6 +34,8 @@ export const DestroyData = z.strictObject({ reason: DisplayText(DESTROY_REASON_M
  */
 export const EscrowData = z.strictObject({ holder: Holder, from: ActorId });
 export const ReleaseData = z.strictObject({ holder: Holder, to: ActorId });
+/** The holder gives up on an escrow it was refused; see ItemEscrowVoided. */
+export const VoidEscrowData = z.strictObject({ holder: Holder });
 
 type DataOf<Schema extends z.ZodType> = Readonly<z.infer<Schema>>;
 
@@ -43,8 +45,9 @@ export type ConsumeCommand = Command<'consume', DataOf<typeof ConsumeData>>;
 export type DestroyCommand = Command<'destroy', DataOf<typeof DestroyData>>;
 export type EscrowCommand = Command<'escrow', DataOf<typeof EscrowData>>;
 export type ReleaseCommand = Command<'release', DataOf<typeof ReleaseData>>;
+export type VoidEscrowCommand = Command<'voidEscrow', DataOf<typeof VoidEscrowData>>;
 
-export type ItemCommand = MintCommand | TransferCommand | ConsumeCommand | DestroyCommand | EscrowCommand | ReleaseCommand;
+export type ItemCommand = MintCommand | TransferCommand | ConsumeCommand | DestroyCommand | EscrowCommand | ReleaseCommand | VoidEscrowCommand;
 
 export type ItemCommandName = ItemCommand['type'];
 
@@ -53,4 +56,4 @@ export type ItemCommandName = ItemCommand['type'];
  * operator's act, and escrow steps come from the trade and auction process managers.
  * The host refuses them from players at the subject; the decider checks again.
  */
-export const SERVER_ONLY_COMMANDS: ReadonlySet<ItemCommandName> = new Set<ItemCommandName>(['mint', 'destroy', 'escrow', 'release']);
+export const SERVER_ONLY_COMMANDS: ReadonlySet<ItemCommandName> = new Set<ItemCommandName>(['mint', 'destroy', 'escrow', 'release', 'voidEscrow']);

@@ -1,4 +1,4 @@
-import { describeHolder, sameHolder, type ItemEvent } from '../../events/item.js';
+import { describeHolder, sameHolder, type ItemEvent, type ItemHolder } from '../../events/item.js';
 import { accept, reject, type Decider, type Decision, type DecisionContext } from '../runtime/decider.js';
 import { formatIssuer } from '../runtime/protocol/issuer.js';
 import {
@@ -10,6 +10,7 @@ import {
   type MintCommand,
   type ReleaseCommand,
   type TransferCommand,
+  type VoidEscrowCommand,
 } from './commands.js';
 import { evolveItem, initialItemState, settlementOf, type ExistingItem, type ItemState } from './state.js';
 
@@ -98,6 +99,7 @@ const escrow = (command: EscrowCommand, state: ItemState, itemId: string): Verdi
     return state.owner === from ? accept() : notOwner(from, itemId);
   }
   const settled = settlementOf(state, holder);
+  if (settled?.voided === true) return voidedBy(holder, itemId);
   if (settled !== undefined) {
     if (settled.owner === from) return accept();
     return reject('REJECTED', `${describeHolder(holder)} already escrowed and released item ${itemId}`);
@@ -113,6 +115,7 @@ const release = (command: ReleaseCommand, state: ItemState, itemId: string): Ver
   const { holder, to } = command.data;
   if (state.status === 'unminted') return missing(itemId);
   const settled = settlementOf(state, holder);
+  if (settled?.voided === true) return voidedBy(holder, itemId);
   if (settled !== undefined) {
     if (settled.to === to) return accept();
     return reject('REJECTED', `${describeHolder(holder)} already released item ${itemId} to another player`);
@@ -126,6 +129,37 @@ const release = (command: ReleaseCommand, state: ItemState, itemId: string): Ver
     return reject('REJECTED', `item ${itemId} is in escrow for ${describeHolder(state.holder)}, not ${describeHolder(holder)}`);
   }
   return reject('REJECTED', `item ${itemId} is not in escrow for ${describeHolder(holder)}`);
+};
+
+/** How an escrow for a holder that holds or held the item is refused by voidEscrow. Stable: process managers read it. */
+export const ESCROW_TAKEN_EFFECT = 'escrow took effect';
+
+/** How an escrow or release for a holder that voided its escrow is refused. */
+export const ESCROW_VOIDED = 'escrow voided';
+
+export const isEscrowTakenEffect = (code: string, message: string): boolean =>
+  code === 'REJECTED' && message.startsWith(`${ESCROW_TAKEN_EFFECT}:`);
+
+const voidedBy = (holder: ItemHolder, itemId: string): Verdict =>
+  reject('REJECTED', `${ESCROW_VOIDED}: ${describeHolder(holder)} voided its escrow of item ${itemId}`);
+
+/**
+ * A holder gives up on an escrow it was refused: from now on an escrow for it is refused,
+ * so a late copy of the refused request (delayed in a host's mailbox while a retry was
+ * refused elsewhere and the trade unwound) can never lock the item in a finished trade.
+ * If the escrow did take effect (the item is, or was, held by this holder), the void is
+ * refused with ESCROW_TAKEN_EFFECT: the process manager then knows the item is held after
+ * all. An item that does not exist has nothing to void; voiding twice is a no-op.
+ */
+const voidEscrow = (command: VoidEscrowCommand, state: ItemState, itemId: string): Verdict => {
+  const { holder } = command.data;
+  if (state.status === 'unminted') return accept();
+  const settled = settlementOf(state, holder);
+  if (settled?.voided === true) return accept();
+  if (settled !== undefined || (state.status === 'escrowed' && sameHolder(state.holder, holder))) {
+    return reject('REJECTED', `${ESCROW_TAKEN_EFFECT}: ${describeHolder(holder)} holds or held item ${itemId}`);
+  }
+  return accept({ type: 'ItemEscrowVoided', data: { holder, owner: state.owner } });
 };
 
 export const decideItem = (command: ItemCommand, state: ItemState, context: DecisionContext): Verdict => {
@@ -147,6 +181,8 @@ export const decideItem = (command: ItemCommand, state: ItemState, context: Deci
       return escrow(command, state, context.actorId);
     case 'release':
       return release(command, state, context.actorId);
+    case 'voidEscrow':
+      return voidEscrow(command, state, context.actorId);
     default: {
       // A new command that is not handled above fails to compile here.
       const _: never = command;

@@ -9,6 +9,7 @@ import {
   ITEM_CATEGORY,
   MintData,
   ReleaseData,
+  VoidEscrowData,
   TransferData,
   type ItemCommand,
 } from './commands.js';
@@ -21,7 +22,7 @@ const HolderSnapshot = z.strictObject({ kind: z.enum(HOLDER_KINDS), id: z.string
 const minted = {
   templateId: z.string(),
   owner: z.string(),
-  settlements: z.array(z.strictObject({ holder: HolderSnapshot, owner: z.string(), to: z.string() })).max(SETTLEMENTS_REMEMBERED),
+  settlements: z.array(z.strictObject({ holder: HolderSnapshot, owner: z.string(), to: z.string(), voided: z.literal(true).optional() })).max(SETTLEMENTS_REMEMBERED),
 };
 const ItemStateSnapshot = z.discriminatedUnion('status', [
   z.strictObject({ status: z.literal('unminted') }),
@@ -53,6 +54,7 @@ export const itemDefinition: ActorDefinition<ItemState, ItemCommand, ItemEvent> 
     destroy: { schema: DestroyData, issuers: ['server'] },
     escrow: { schema: EscrowData, issuers: ['server'] },
     release: { schema: ReleaseData, issuers: ['server'] },
+    voidEscrow: { schema: VoidEscrowData, issuers: ['server'] },
   },
   events: itemEventCodec,
   snapshot: itemSnapshotCodec,

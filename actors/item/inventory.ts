@@ -33,6 +33,8 @@ export const inventoryChange = (event: ItemEvent): InventoryChange => {
       return { removedFrom: event.data.owner };
     case 'ItemReleased':
       return { addedTo: event.data.to };
+    case 'ItemEscrowVoided':
+      return {};
     case 'ItemConsumed':
     case 'ItemDestroyed':
       return { removedFrom: event.data.owner };

@@ -10,6 +10,8 @@ export interface Settlement {
   readonly holder: ItemHolder;
   readonly owner: string;
   readonly to: string;
+  /** The holder never held the item: it voided an escrow it had been refused (ItemEscrowVoided). */
+  readonly voided?: true;
 }
 
 /**
@@ -74,6 +76,12 @@ export const evolveItem = (state: ItemState, event: ItemEvent): ItemState => {
       const { holder, ...item } = state;
       const settlements = remember(state.settlements, { holder, owner: state.owner, to: event.data.to });
       return { ...item, status: 'owned', owner: event.data.to, settlements };
+    }
+    case 'ItemEscrowVoided': {
+      if (state.status === 'unminted' || settlementOf(state, event.data.holder) !== undefined) return state;
+      if (state.status === 'escrowed' && sameHolder(state.holder, event.data.holder)) return state;
+      const voided: Settlement = { holder: event.data.holder, owner: event.data.owner, to: event.data.owner, voided: true };
+      return { ...state, settlements: remember(state.settlements, voided) };
     }
     case 'ItemConsumed':
       if (state.status !== 'owned') return state;

@@ -17,6 +17,8 @@ export const ChangeZoneData = z.strictObject({ zone: ActorId });
 export const SetPresenceData = z.strictObject({ status: z.enum(PRESENCES) });
 export const CreditData = z.strictObject({ amount: GoldAmount, cause: z.enum(CREDIT_CAUSES), reference: ActorId });
 export const DebitData = z.strictObject({ amount: GoldAmount, cause: z.enum(DEBIT_CAUSES), reference: ActorId });
+/** Voids a hold (a debit with this cause and reference) that has not taken effect; see GoldDebitVoided. */
+export const VoidDebitData = z.strictObject({ cause: z.enum(DEBIT_CAUSES), reference: ActorId });
 export const GuildData = z.strictObject({ guildId: ActorId });
 
 type DataOf<Schema extends z.ZodType> = Readonly<z.infer<Schema>>;
@@ -30,6 +32,7 @@ export type ChangeZoneCommand = Command<'changeZone', DataOf<typeof ChangeZoneDa
 export type SetPresenceCommand = Command<'setPresence', DataOf<typeof SetPresenceData>>;
 export type CreditCommand = Command<'credit', DataOf<typeof CreditData>>;
 export type DebitCommand = Command<'debit', DataOf<typeof DebitData>>;
+export type VoidDebitCommand = Command<'voidDebit', DataOf<typeof VoidDebitData>>;
 export type JoinGuildCommand = Command<'joinGuild', DataOf<typeof GuildData>>;
 export type LeaveGuildCommand = Command<'leaveGuild', DataOf<typeof GuildData>>;
 
@@ -43,6 +46,7 @@ export type PlayerCommand =
   | SetPresenceCommand
   | CreditCommand
   | DebitCommand
+  | VoidDebitCommand
   | JoinGuildCommand
   | LeaveGuildCommand;
 
@@ -57,6 +61,7 @@ export const SERVER_ONLY_COMMANDS: ReadonlySet<PlayerCommandName> = new Set<Play
   'register',
   'revokeSessions',
   'credit',
+  'voidDebit',
   'joinGuild',
   'leaveGuild',
 ]);

@@ -4,7 +4,7 @@ import { SERVER_ONLY_COMMANDS, type PlayerCommand, type PlayerCommandName, type 
 import { parsePlayerOptions, type PlayerOptions } from './options.js';
 import { decideLogin, decideLogout, decideRevokeSessions, decideTouch } from './sessions.js';
 import { evolvePlayer, initialPlayerState, type PlayerState, type RegisteredPlayer } from './state.js';
-import { decideCredit, decideDebit } from './wallet.js';
+import { decideCredit, decideDebit, decideVoidDebit } from './wallet.js';
 
 /**
  * Who may do what. A player acts on itself only; a server acts for anyone and alone
@@ -52,6 +52,8 @@ const decideRegistered = (
       return decideCredit(state, command.data);
     case 'debit':
       return decideDebit(state, command.data);
+    case 'voidDebit':
+      return decideVoidDebit(state, command.data);
     case 'joinGuild':
       // Strict even for the same guild: the guild flow must know a join did nothing.
       if (state.guildId !== null) return reject('REJECTED', `already a member of guild ${state.guildId}`);

@@ -5,6 +5,7 @@ import {
   ChangeZoneData,
   CreditData,
   DebitData,
+  VoidDebitData,
   GuildData,
   NoData,
   RegisterData,
@@ -40,6 +41,7 @@ export const playerCommands: { readonly [Name in PlayerCommandName]: CommandSpec
   setPresence: { schema: SetPresenceData, issuers: PLAYER_OR_SERVER },
   credit: { schema: CreditData, issuers: SERVER },
   debit: { schema: DebitData, issuers: PLAYER_OR_SERVER },
+  voidDebit: { schema: VoidDebitData, issuers: SERVER },
   joinGuild: { schema: GuildData, issuers: SERVER },
   leaveGuild: { schema: GuildData, issuers: SERVER },
 };

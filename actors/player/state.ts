@@ -47,6 +47,9 @@ export const RECENT_LEDGER_ENTRIES = 1_000;
 export const ledgerKey = (direction: 'credit' | 'debit', cause: CreditCause | DebitCause, reference: string): string =>
   `${direction}:${cause}:${reference}`;
 
+/** The key a voided hold leaves in the ledger window: a debit under it is refused. */
+export const voidedDebitKey = (cause: DebitCause, reference: string): string => `void:${cause}:${reference}`;
+
 export const initialPlayerState = (): PlayerState => ({ status: 'unregistered' });
 
 const remember = (keys: readonly string[], key: string): readonly string[] =>
@@ -107,6 +110,8 @@ export const evolvePlayer = (state: PlayerState, event: PlayerEvent): PlayerStat
         balance: state.balance - event.data.amount,
         recentLedgerKeys: remember(state.recentLedgerKeys, ledgerKey('debit', event.data.cause, event.data.reference)),
       };
+    case 'GoldDebitVoided':
+      return { ...state, recentLedgerKeys: remember(state.recentLedgerKeys, voidedDebitKey(event.data.cause, event.data.reference)) };
     case 'PlayerJoinedGuild':
       return { ...state, guildId: event.data.guildId };
     case 'PlayerLeftGuild':

@@ -1,8 +1,8 @@
 import type { PlayerEvent } from '../../events/player.js';
-import { acceptWith, reject, type Decision } from '../runtime/decider.js';
+import { accept, acceptWith, reject, type Decision } from '../runtime/decider.js';
 import { MAX_BALANCE, MAX_GOLD_PER_OPERATION, fitsBalance } from '../shared/values.js';
-import type { CreditCommand, DebitCommand } from './commands.js';
-import { ledgerKey, type RegisteredPlayer } from './state.js';
+import type { CreditCommand, DebitCommand, VoidDebitCommand } from './commands.js';
+import { ledgerKey, voidedDebitKey, type RegisteredPlayer } from './state.js';
 
 /**
  * The host validated amounts against GoldAmount already. Checked again here because
@@ -46,7 +46,29 @@ export const decideDebit = (state: RegisteredPlayer, { amount, cause, reference 
   if (state.recentLedgerKeys.includes(ledgerKey('debit', cause, reference))) {
     return reject('REJECTED', `${DUPLICATE_LEDGER_ENTRY}: debit ${cause} ${reference} already applied`);
   }
+  if (state.recentLedgerKeys.includes(voidedDebitKey(cause, reference))) {
+    return reject('REJECTED', `${VOIDED_LEDGER_ENTRY}: debit ${cause} ${reference} was voided by its trade or auction`);
+  }
   if (amount > state.balance) return reject('REJECTED', `insufficient gold: has ${state.balance}, needs ${amount}`);
   const balanceAfter = state.balance - amount;
   return acceptWith({ balance: balanceAfter }, { type: 'GoldDebited', data: { amount, cause, reference, balanceAfter } });
+};
+
+/** How a debit under a voided reference is refused. */
+export const VOIDED_LEDGER_ENTRY = 'voided ledger entry';
+
+/**
+ * A trade or auction gives up on a hold it was refused: from now on no debit under that
+ * cause and reference can take effect, so a late copy of the refused request (delayed in
+ * a host's mailbox while a retry was refused elsewhere) cannot take gold for a trade that
+ * already unwound. If the debit did take effect, the void is refused as a duplicate
+ * ledger entry, which tells the process manager that the gold is held after all.
+ * Voiding twice is a no-op.
+ */
+export const decideVoidDebit = (state: RegisteredPlayer, { cause, reference }: VoidDebitCommand['data']): Decision<PlayerEvent> => {
+  if (state.recentLedgerKeys.includes(ledgerKey('debit', cause, reference))) {
+    return reject('REJECTED', `${DUPLICATE_LEDGER_ENTRY}: debit ${cause} ${reference} already applied`);
+  }
+  if (state.recentLedgerKeys.includes(voidedDebitKey(cause, reference))) return accept();
+  return accept({ type: 'GoldDebitVoided', data: { cause, reference } });
 };

@@ -10,6 +10,7 @@ import { createAuctionDriver } from './auction-driver.js';
 import { parseProcessKey, processKey, trackAuction, trackTrade, type ProcessKind, type TrackedProcess } from './process-index.js';
 import { verdictOf } from './replies.js';
 import type { CommandSender } from './sender.js';
+import { voidingRefusedHolds } from './void-refused-holds.js';
 import { derivedCommandId } from './step-ids.js';
 import { createTradeDriver, type DriveResult } from './trade-driver.js';
 import { createWorkPool, type JobOutcome, type WorkPoolStats } from './work-pool.js';
@@ -113,8 +114,10 @@ export const createProcessManager = (options: ProcessManagerOptions): ProcessMan
   let ticker: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  const driveTrade = createTradeDriver({ store, sender, now, abortEscrowAfterMs: options.abortEscrowAfterMs ?? 30_000, onError });
-  const driveAuction = createAuctionDriver({ store, sender });
+  // Steps go through a sender that makes every refused hold final before it is reported.
+  const steps = voidingRefusedHolds(sender);
+  const driveTrade = createTradeDriver({ store, sender: steps, now, abortEscrowAfterMs: options.abortEscrowAfterMs ?? 30_000, onError });
+  const driveAuction = createAuctionDriver({ store, sender: steps });
 
   const entryFor = (kind: ProcessKind, id: string): TrackedProcess => {
     const key = processKey(kind, id);

@@ -46,6 +46,9 @@ export const streamsInvolved = (custody: Custody, event: ItemEvent): string[] =>
     case 'ItemReleased':
       streams.push(holderStream(event.data.holder), streamOf('player', event.data.to));
       break;
+    case 'ItemEscrowVoided':
+      streams.push(holderStream(event.data.holder));
+      break;
     case 'ItemTransferred':
       streams.push(streamOf('player', event.data.from), streamOf('player', event.data.to));
       break;
@@ -81,6 +84,11 @@ export const custodyAfter = (custody: Custody, event: ItemEvent): { readonly nex
       const next: Custody = { kind: 'owned', owner: to };
       const held = custody.kind === 'escrowed' && sameHolder(custody.holder, holder);
       return held ? { next } : { next, contradiction: `released by ${describeHolder(holder)} to ${to}${but}` };
+    }
+    case 'ItemEscrowVoided': {
+      // Custody does not change; a holder voiding an escrow it holds would strand the item.
+      const held = custody.kind === 'escrowed' && sameHolder(custody.holder, event.data.holder);
+      return held ? { next: custody, contradiction: `escrow voided by ${describeHolder(event.data.holder)}${but}` } : { next: custody };
     }
     case 'ItemConsumed':
     case 'ItemDestroyed': {

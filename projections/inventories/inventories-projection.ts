@@ -31,6 +31,7 @@ const ITEM_EVENTS = {
   ItemTransferred: true,
   ItemEscrowed: true,
   ItemReleased: true,
+  ItemEscrowVoided: true,
   ItemConsumed: true,
   ItemDestroyed: true,
 } as const satisfies Record<ItemEvent['type'], true>;
@@ -55,6 +56,7 @@ const nextRecord = (event: ItemEvent, templateId: string): ItemRecord | undefine
       return { templateId, owner: event.data.to };
     case 'ItemEscrowed':
       return { templateId, owner: null };
+    case 'ItemEscrowVoided':
     case 'ItemConsumed':
     case 'ItemDestroyed':
       return undefined;

@@ -31,6 +31,7 @@ const isItemEvent = eventKinds<ItemEvent>({
   ItemTransferred: true,
   ItemEscrowed: true,
   ItemReleased: true,
+  ItemEscrowVoided: true,
   ItemConsumed: true,
   ItemDestroyed: true,
 });

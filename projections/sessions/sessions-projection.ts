@@ -43,6 +43,7 @@ const READS: { readonly [Type in PlayerEventType]: { readonly session: boolean; 
   PresenceChanged: { session: true, profile: true },
   GoldCredited: { session: false, profile: false },
   GoldDebited: { session: false, profile: false },
+  GoldDebitVoided: { session: false, profile: false },
   PlayerJoinedGuild: { session: true, profile: true },
   PlayerLeftGuild: { session: true, profile: true },
 };
@@ -135,6 +136,7 @@ class SessionsBatch {
       case 'PlayerRegistered':
       case 'GoldCredited':
       case 'GoldDebited':
+      case 'GoldDebitVoided':
         return;
     }
   }

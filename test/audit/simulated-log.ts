@@ -94,6 +94,8 @@ export const recordSimulatedLog = async (openStore: (file: string) => EventStore
     if ((await tradeOutcome(store, tradeId)) !== 'completed') throw new Error('the probe trade did not complete');
     await pause(30);
     const swordWithB = new Date();
+    // Times are in milliseconds and --at-time includes its own millisecond: the fee must fall in a later one.
+    await pause(30);
     await wallet('probe-b', 'debit', 5, 'fee');
     await pause(Math.max(0, durationMs - 400));
     await simulation.stop();

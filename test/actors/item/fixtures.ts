@@ -26,3 +26,5 @@ export const consume = (owner?: string): ItemCommand => ({ type: 'consume', data
 export const destroy = (reason = 'duplicated by a bug'): ItemCommand => ({ type: 'destroy', data: { reason } });
 export const escrow = (holder: ItemHolder, from: string): ItemCommand => ({ type: 'escrow', data: { holder, from } });
 export const release = (holder: ItemHolder, to: string): ItemCommand => ({ type: 'release', data: { holder, to } });
+export const voidEscrow = (holder: ItemHolder): ItemCommand => ({ type: 'voidEscrow', data: { holder } });
+export const escrowVoided = (holder: ItemHolder, owner: string): ItemEvent => ({ type: 'ItemEscrowVoided', data: { holder, owner } });

@@ -20,6 +20,7 @@ const everyEvent: readonly PlayerEvent[] = [
   { type: 'PresenceChanged', data: { from: 'offline', to: 'online' } },
   credited(2 ** 32 + 1, MAX_BALANCE, 'edge', 'adminGrant'),
   debited(2 ** 31 - 1, 2 ** 53 - 1, 'edge', 'fee'),
+  { type: 'GoldDebitVoided', data: { cause: 'trade', reference: 't1-escrow' } },
   { type: 'PlayerJoinedGuild', data: { guildId: 'g1' } },
   { type: 'PlayerLeftGuild', data: { guildId: 'g1' } },
 ];
@@ -64,7 +65,7 @@ describe('player snapshots', () => {
     // Every event but the last (leaving the guild), then a live, touched session.
     [
       'a full player',
-      [...everyEvent.slice(0, 11), sessionStarted(4), { type: 'SessionTouched', data: { sessionId: sessionIdOf(4), idleExpiresAt: NOW.getTime() + 99 } } as const].reduce(
+      [...everyEvent.slice(0, 12), sessionStarted(4), { type: 'SessionTouched', data: { sessionId: sessionIdOf(4), idleExpiresAt: NOW.getTime() + 99 } } as const].reduce(
         evolvePlayer,
         initialPlayerState(),
       ),
@@ -84,7 +85,7 @@ describe('player snapshots', () => {
       guildId: 'g1',
       presence: 'online',
       balance: 2 ** 32 + 1 - (2 ** 31 - 1),
-      recentLedgerKeys: ['credit:adminGrant:edge', 'debit:fee:edge'],
+      recentLedgerKeys: ['credit:adminGrant:edge', 'debit:fee:edge', 'void:trade:t1-escrow'],
       sessions: [{ ...sessionStarted(4).data, idleExpiresAt: NOW.getTime() + 99 }],
     });
   });
@@ -107,7 +108,7 @@ describe('player actor definition', () => {
     expect(actor.snapshot?.version).toBe(1);
     expect(actor.batchWindowMs).toBe(0);
     expect(Object.keys(actor.commands).sort()).toEqual(
-      ['changeZone', 'credit', 'debit', 'joinGuild', 'leaveGuild', 'login', 'logout', 'register', 'revokeSessions', 'setPresence', 'touch'],
+      ['changeZone', 'credit', 'debit', 'joinGuild', 'leaveGuild', 'login', 'logout', 'register', 'revokeSessions', 'setPresence', 'touch', 'voidDebit'],
     );
   });
 

@@ -76,6 +76,7 @@ export const exampleCommands: readonly PlayerCommand[] = [
   { type: 'setPresence', data: { status: 'away' } },
   { type: 'credit', data: { amount: 10, cause: 'loot', reference: 'mob-1' } },
   { type: 'debit', data: { amount: 10, cause: 'purchase', reference: 'shop-1' } },
+  { type: 'voidDebit', data: { cause: 'trade', reference: 't1-escrow' } },
   { type: 'joinGuild', data: { guildId: 'g1' } },
   { type: 'leaveGuild', data: { guildId: 'g1' } },
 ];

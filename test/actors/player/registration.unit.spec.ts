@@ -41,7 +41,7 @@ describe('player: authorization', () => {
       .map(([name]) => name)
       .sort();
     expect(hostServerOnly).toEqual([...SERVER_ONLY_COMMANDS].sort());
-    expect(hostServerOnly).toEqual(['credit', 'joinGuild', 'leaveGuild', 'register', 'revokeSessions']);
+    expect(hostServerOnly).toEqual(['credit', 'joinGuild', 'leaveGuild', 'register', 'revokeSessions', 'voidDebit']);
   });
 
   it.each(serverOnly.map((command) => [command.type, command] as const))(
