@@ -1,0 +1,149 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createCommandClient, type CommandClient } from '../../infra/client/index.js';
+import { createNatsRequestTransport, createNatsSubscriber, playerInboxPrefix, serverInboxPrefix } from '../../infra/nats/index.js';
+import { createRedisProjectionCache } from '../../infra/redis/index.js';
+import { decodeInventoryDiff } from '../../projections/inventories/inventory-diff.js';
+import { createReadThroughCache } from '../../projections/read-cache/index.js';
+import { forbiddenAttempts, runAttempts } from '../support/authorization/attempts.js';
+import { probePermissions } from '../support/authorization/nats-probe.js';
+import { GAME_SERVER, HOST_PASSWORD, startSecuredWorld, type SecuredWorld } from '../support/authorization/secured-world.js';
+
+/**
+ * The shipped authorization (infra/deploy/: nats-server.conf with the rendered users, and
+ * redis-users.acl) on harness-started servers, under a deployment built as `npm start`
+ * builds it: what each role may do works, and what it may not is refused by the servers.
+ * Figure 14 counts the same attempts over more players (test/chaos/authorization.chaos.spec.ts).
+ */
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PLAYERS = ['p0', 'p1', 'p2'];
+const WAIT = { timeout: 20_000, interval: 50 };
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `npm run rebuild` in a process of its own, with only the configuration given here. */
+const runRebuild = (args: readonly string[], env: Readonly<Record<string, string>>): Promise<Run> => {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(ESDB_URL|NATS_URL|NATS_USER|NATS_PASSWORD|REDIS_URL|SHARDKEEP_.*)$/.test(name)),
+  );
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/rebuild.ts', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...inherited, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+};
+
+describe('the shipped authorization', () => {
+  let world: SecuredWorld;
+  let game: CommandClient;
+  let p0: CommandClient;
+
+  beforeAll(async () => {
+    world = await startSecuredWorld(PLAYERS);
+    game = await world.clientFor({ kind: 'server', id: GAME_SERVER });
+    p0 = await world.clientFor({ kind: 'player', id: 'p0' });
+    for (const id of PLAYERS) {
+      expect(await game.send({ category: 'player', actorId: id, command: 'register', data: { name: id } })).toMatchObject({ ok: true });
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  it('answers a player\'s commands through its own inbox, and nowhere else', async () => {
+    const login = await p0.send({ category: 'player', actorId: 'p0', command: 'login', data: {} });
+    expect(login).toMatchObject({ ok: true });
+    expect(login.ok && typeof login.result?.['token']).toBe('string');
+
+    // A client that keeps nats.js's default inbox cannot subscribe to it: the command is
+    // published (its subject is the player's own) but no reply can reach it.
+    const connection = await world.connectAs('p0');
+    const defaultInbox = createCommandClient({
+      transport: createNatsRequestTransport(connection),
+      issuer: { kind: 'player', id: 'p0' },
+      timeoutMs: 500,
+      deadlineMs: 1_500,
+    });
+    const unheard = await defaultInbox.send({ category: 'player', actorId: 'p0', command: 'setPresence', data: { status: 'away' } });
+    expect(unheard).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
+  });
+
+  it('delivers a player\'s own inventory diffs to it, and refuses another player\'s', async () => {
+    const received: string[] = [];
+    const own = await world.connectAs('p0', { inboxPrefix: playerInboxPrefix('p0') });
+    own.subscribe('mmo.inventory.p0.diff', {
+      callback: (error, message) => {
+        if (error === null) received.push(...(decodeInventoryDiff(message.data)?.added.map((entry) => entry.itemId) ?? []));
+      },
+    });
+    await own.flush();
+    const snoop = probePermissions(await world.connectAs('p1', { inboxPrefix: playerInboxPrefix('p1') }));
+    expect(await snoop.subscribe('mmo.inventory.p0.diff')).toBe('denied');
+
+    expect(await game.send({ category: 'item', actorId: 'p0-sword', command: 'mint', data: { templateId: 'sword', owner: 'p0' } })).toMatchObject({ ok: true });
+    await vi.waitFor(() => expect(received).toContain('p0-sword'), WAIT);
+  });
+
+  it('refuses every forbidden publish, subscription, Redis command and login', async () => {
+    const tally = await runAttempts(await forbiddenAttempts(world, PLAYERS));
+    expect(tally.allowed).toEqual([]);
+    expect(tally.denied).toBe(tally.attempts);
+    expect(tally.attempts).toBeGreaterThan(100);
+  });
+
+  it('projects under the projector user with nothing refused, and serves the read cache under the game user', async () => {
+    expect(await game.send({ category: 'item', actorId: 'p0-shield', command: 'mint', data: { templateId: 'shield', owner: 'p0' } })).toMatchObject({ ok: true });
+    await vi.waitFor(() => expect(world.deployment.projections.stats().every((stats) => stats.caughtUp)).toBe(true), WAIT);
+    expect(world.errors).toEqual([]);
+    const reader = createReadThroughCache({
+      cache: createRedisProjectionCache(await world.redisAs('game'), { closeConnection: false }),
+      log: world.deployment.store,
+      subscriber: createNatsSubscriber(await world.connectAs(GAME_SERVER, { inboxPrefix: serverInboxPrefix(GAME_SERVER) })),
+      l1: { max: 100, ttlMs: 60_000 },
+    });
+    await reader.ready();
+    await vi.waitFor(async () => {
+      expect([...(await reader.inventory('p0')).items.keys()]).toContain('p0-shield');
+    }, WAIT);
+    await reader.close();
+  }, 60_000);
+
+  it('rebuilds under the rebuild users only (SHARDKEEP_REBUILD_*)', async () => {
+    const common = {
+      SHARDKEEP_DATA_DIR: world.dataDir,
+      REDIS_URL: world.redisUrl('projector'),
+      NATS_URL: world.nats.url,
+      NATS_USER: 'host',
+      NATS_PASSWORD: HOST_PASSWORD,
+    };
+    const asProjector = await runRebuild(['inventories'], common);
+    expect(asProjector.code).toBe(1);
+    expect(asProjector.stderr + asProjector.stdout).toMatch(/NOPERM/);
+
+    const activations: string[] = [];
+    const watcher = await world.connectAs(GAME_SERVER, { inboxPrefix: serverInboxPrefix(GAME_SERVER) });
+    watcher.subscribe('mmo.projection.*.activated', { callback: (error, message) => void (error === null && activations.push(message.subject)) });
+    await watcher.flush();
+    const asRebuild = await runRebuild(['inventories'], {
+      ...common,
+      SHARDKEEP_REBUILD_REDIS_URL: world.redisUrl('rebuild'),
+      SHARDKEEP_REBUILD_NATS_USER: 'rebuild',
+      SHARDKEEP_REBUILD_NATS_PASSWORD: world.passwordOf('rebuild'),
+    });
+    expect(asRebuild.stderr).not.toMatch(/NOPERM|Permissions Violation/i);
+    expect(asRebuild.code).toBe(0);
+    await vi.waitFor(() => expect(activations).toContain('mmo.projection.inventories.activated'), WAIT);
+    const cache = createRedisProjectionCache(await world.redisAs('game'), { closeConnection: false });
+    expect(await cache.activeVersion('inventories')).toBe(2);
+  }, 120_000);
+});
