@@ -1,14 +1,13 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCommandClient, type CommandClient } from '../../infra/client/index.js';
 import { createNatsRequestTransport, createNatsSubscriber, playerInboxPrefix, serverInboxPrefix } from '../../infra/nats/index.js';
 import { createRedisProjectionCache } from '../../infra/redis/index.js';
 import { decodeInventoryDiff } from '../../projections/inventories/inventory-diff.js';
 import { createReadThroughCache } from '../../projections/read-cache/index.js';
-import { forbiddenAttempts, runAttempts } from '../support/authorization/attempts.js';
+import { allowedControls, forbiddenAttempts, runAttempts } from '../support/authorization/attempts.js';
 import { probePermissions } from '../support/authorization/nats-probe.js';
-import { GAME_SERVER, HOST_PASSWORD, startSecuredWorld, type SecuredWorld } from '../support/authorization/secured-world.js';
+import { deploymentEnvironment, rebuildEnvironment, runRebuild } from '../support/authorization/rebuild-process.js';
+import { GAME_SERVER, startSecuredWorld, type SecuredWorld } from '../support/authorization/secured-world.js';
 
 /**
  * The shipped authorization (infra/deploy/: nats-server.conf with the rendered users, and
@@ -16,32 +15,8 @@ import { GAME_SERVER, HOST_PASSWORD, startSecuredWorld, type SecuredWorld } from
  * builds it: what each role may do works, and what it may not is refused by the servers.
  * Figure 14 counts the same attempts over more players (test/chaos/authorization.chaos.spec.ts).
  */
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PLAYERS = ['p0', 'p1', 'p2'];
 const WAIT = { timeout: 20_000, interval: 50 };
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** `npm run rebuild` in a process of its own, with only the configuration given here. */
-const runRebuild = (args: readonly string[], env: Readonly<Record<string, string>>): Promise<Run> => {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(ESDB_URL|NATS_URL|NATS_USER|NATS_PASSWORD|REDIS_URL|SHARDKEEP_.*)$/.test(name)),
-  );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/rebuild.ts', ...args], {
-    cwd: REPO_ROOT,
-    env: { ...inherited, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-};
 
 describe('the shipped authorization', () => {
   let world: SecuredWorld;
@@ -99,6 +74,9 @@ describe('the shipped authorization', () => {
     expect(tally.allowed).toEqual([]);
     expect(tally.denied).toBe(tally.attempts);
     expect(tally.attempts).toBeGreaterThan(100);
+    // The same probes on what the roles may do come back allowed: they tell the two apart.
+    const controls = await runAttempts(await allowedControls(world, 'p1'));
+    expect(controls.denied).toBe(0);
   });
 
   it('projects under the projector user with nothing refused, and serves the read cache under the game user', async () => {
@@ -119,14 +97,7 @@ describe('the shipped authorization', () => {
   }, 60_000);
 
   it('rebuilds under the rebuild users only (SHARDKEEP_REBUILD_*)', async () => {
-    const common = {
-      SHARDKEEP_DATA_DIR: world.dataDir,
-      REDIS_URL: world.redisUrl('projector'),
-      NATS_URL: world.nats.url,
-      NATS_USER: 'host',
-      NATS_PASSWORD: HOST_PASSWORD,
-    };
-    const asProjector = await runRebuild(['inventories'], common);
+    const asProjector = await runRebuild(['inventories'], deploymentEnvironment(world));
     expect(asProjector.code).toBe(1);
     expect(asProjector.stderr + asProjector.stdout).toMatch(/NOPERM/);
 
@@ -134,12 +105,7 @@ describe('the shipped authorization', () => {
     const watcher = await world.connectAs(GAME_SERVER, { inboxPrefix: serverInboxPrefix(GAME_SERVER) });
     watcher.subscribe('mmo.projection.*.activated', { callback: (error, message) => void (error === null && activations.push(message.subject)) });
     await watcher.flush();
-    const asRebuild = await runRebuild(['inventories'], {
-      ...common,
-      SHARDKEEP_REBUILD_REDIS_URL: world.redisUrl('rebuild'),
-      SHARDKEEP_REBUILD_NATS_USER: 'rebuild',
-      SHARDKEEP_REBUILD_NATS_PASSWORD: world.passwordOf('rebuild'),
-    });
+    const asRebuild = await runRebuild(['inventories'], rebuildEnvironment(world));
     expect(asRebuild.stderr).not.toMatch(/NOPERM|Permissions Violation/i);
     expect(asRebuild.code).toBe(0);
     await vi.waitFor(() => expect(activations).toContain('mmo.projection.inventories.activated'), WAIT);

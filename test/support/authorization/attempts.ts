@@ -122,6 +122,7 @@ const roleAttempts = (probes: { readonly host: PermissionProbe; readonly game: P
     attempt('host', 'publish as a player', () => probes.host.publish(`mmo.cmd.player.${player}.player.${player}.login`)),
     attempt('host', 'publish as the game server', () => probes.host.publish(`mmo.cmd.server.${GAME_SERVER}.player.${player}.credit`)),
     attempt('host', 'subscribe to commands outside the queue group', () => probes.host.subscribe('mmo.cmd.*.*.*.*.*')),
+    attempt('host', 'subscribe to commands in another queue group', () => probes.host.subscribe('mmo.cmd.*.*.*.*.*', 'eavesdroppers')),
     attempt('host', 'subscribe to a player\'s inbox', () => probes.host.subscribe(`${playerInboxPrefix(player)}.>`)),
     attempt('host', 'publish an unsolicited reply into a player\'s inbox', () => probes.host.publish(`${playerInboxPrefix(player)}.x.1`)),
     attempt('rebuild', 'subscribe to inventory diffs', () => probes.rebuild.subscribe('mmo.inventory.*.diff')),
@@ -189,6 +190,35 @@ export const runAttempts = async (attempts: readonly Attempt[]): Promise<Attempt
     } else allowed.push(`${attempt.who}: ${attempt.what}`);
   }
   return { attempts: attempts.length, denied, byLayer, allowed };
+};
+
+/**
+ * The same probes on what each role may do: each must come back `allowed`, which shows the
+ * probes can tell the two apart (a probe that always said `denied` would prove nothing).
+ */
+export const allowedControls = async (world: SecuredWorld, player: string): Promise<Attempt[]> => {
+  const own = probePermissions(await world.connectAs(player, { inboxPrefix: playerInboxPrefix(player) }));
+  const host = probePermissions(await world.connectAs('host'));
+  const game = probePermissions(await world.connectAs(GAME_SERVER, { inboxPrefix: serverInboxPrefix(GAME_SERVER) }));
+  const rebuild = probePermissions(await world.connectAs('rebuild'));
+  const gameRedis = await world.redisAs('game');
+  const projectorRedis = await world.redisAs('projector');
+  const control = (layer: Attempt['layer'], who: string, what: string, run: () => Promise<Verdict>): Attempt => ({ layer, who, what, run });
+  return [
+    control('nats', `player ${player}`, 'publish on its own command subjects', () => own.publish(`mmo.cmd.player.${player}.player.${player}.touch`)),
+    control('nats', `player ${player}`, 'subscribe to its own inbox', () => own.subscribe(`${playerInboxPrefix(player)}.>`)),
+    control('nats', `player ${player}`, 'subscribe to its own inventory diffs', () => own.subscribe(`mmo.inventory.${player}.diff`)),
+    // A category no actor serves, so the probe takes no real command from the hosts.
+    control('nats', 'host', 'subscribe to command subjects in the hosts\' queue group', () => host.subscribe('mmo.cmd.*.*.probe.*.*', 'shardkeep-hosts')),
+    control('nats', 'host', 'publish an inventory diff', () => host.publish(`mmo.inventory.${player}.diff`)),
+    control('nats', 'game server', 'publish as a player', () => game.publish(`mmo.cmd.player.${player}.player.${player}.touch`)),
+    control('nats', 'game server', 'subscribe to roster notices', () => game.subscribe('mmo.guild.*.roster')),
+    control('nats', 'rebuild', 'publish an activation', () => rebuild.publish('mmo.projection.probe.activated')),
+    control('redis', 'redis game', 'GET an active version', () => redisVerdict(gameRedis, 'GET', 'sk:inventories:active')),
+    control('redis', 'redis game', 'HGETALL an inventory', () => redisVerdict(gameRedis, 'HGETALL', `sk:inventories:1:inventory:${player}`)),
+    control('redis', 'redis projector', 'SET a projection key with a TTL', () => redisVerdict(projectorRedis, 'SET', 'sk:probe:1:key', 'x', 'PX', 1_000)),
+    control('redis', 'redis projector', 'DEL a projection key', () => redisVerdict(projectorRedis, 'DEL', 'sk:probe:1:key')),
+  ];
 };
 
 /**
