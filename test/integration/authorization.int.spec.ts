@@ -69,6 +69,21 @@ describe('the shipped authorization', () => {
     await vi.waitFor(() => expect(received).toContain('p0-sword'), WAIT);
   });
 
+  it('lets the host\'s trade queue carry a trade through under the host user', async () => {
+    expect(await game.send({ category: 'item', actorId: 'p1-gem', command: 'mint', data: { templateId: 'gem', owner: 'p1' } })).toMatchObject({ ok: true });
+    const p1 = await world.clientFor({ kind: 'player', id: 'p1' });
+    const p2 = await world.clientFor({ kind: 'player', id: 'p2' });
+    const trade = (client: CommandClient, command: string, data: Record<string, unknown>) => client.send({ category: 'trade', actorId: 'auth-trade', command, data });
+    expect(await trade(p1, 'propose', { initiator: 'p1', counterparty: 'p2', expiresAt: Date.now() + 600_000 })).toMatchObject({ ok: true });
+    expect(await trade(p1, 'offer', { items: ['p1-gem'], gold: 0 })).toMatchObject({ ok: true });
+    expect(await trade(p1, 'accept', { offerVersion: 1 })).toMatchObject({ ok: true });
+    expect(await trade(p2, 'accept', { offerVersion: 1 })).toMatchObject({ ok: true });
+    await vi.waitFor(() => expect(world.deployment.node.processManager.stats().tradesClosed.completed).toBe(1), WAIT);
+    // The gem is p2's now: p2 may hand it on, p1 no longer may.
+    expect(await p2.send({ category: 'item', actorId: 'p1-gem', command: 'transfer', data: { from: 'p2', to: 'p0' } })).toMatchObject({ ok: true });
+    expect(world.errors).toEqual([]);
+  }, 60_000);
+
   it('refuses every forbidden publish, subscription, Redis command and login', async () => {
     const tally = await runAttempts(await forbiddenAttempts(world, PLAYERS));
     expect(tally.allowed).toEqual([]);
