@@ -21,6 +21,9 @@ const EnvironmentSchema = z.object({
   NATS_USER: z.string().min(1).optional(),
   NATS_PASSWORD: z.string().min(1).optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL').optional(),
+  SHARDKEEP_REBUILD_REDIS_URL: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL').optional(),
+  SHARDKEEP_REBUILD_NATS_USER: z.string().min(1).optional(),
+  SHARDKEEP_REBUILD_NATS_PASSWORD: z.string().min(1).optional(),
   SHARDKEEP_SIMULATE: z.enum(['on', 'off']).optional(),
   SHARDKEEP_SIM_PLAYERS: z.coerce.number().int('must be a whole number').min(2).max(1_000_000).default(200),
   SHARDKEEP_SIM_RATE: z.coerce.number().int('must be a whole number').min(1).max(1_000_000).default(300),
@@ -42,6 +45,14 @@ export interface Config {
   readonly nats: { readonly servers: readonly string[]; readonly user?: string; readonly password?: string } | undefined;
   /** Projections into Redis when set; otherwise the in-process cache. */
   readonly redis: { readonly url: string } | undefined;
+  /**
+   * What `npm run rebuild` connects with: its own Redis user (the only one allowed to SCAN
+   * and UNLINK) and NATS credentials when set, else the same as the projections'.
+   */
+  readonly rebuild: {
+    readonly redis: { readonly url: string } | undefined;
+    readonly nats: { readonly servers: readonly string[]; readonly user?: string; readonly password?: string } | undefined;
+  };
   /** The simulated world: on by default when embedded, off when serving real clients over NATS. */
   readonly simulation: { readonly enabled: boolean; readonly players: number; readonly actionsPerSecond: number };
   readonly logLevel: LogLevel;
@@ -66,6 +77,10 @@ export const parseConfig = (environment: Readonly<Record<string, string | undefi
   const problems: string[] = [];
   if ((env.NATS_USER === undefined) !== (env.NATS_PASSWORD === undefined)) problems.push('NATS_USER and NATS_PASSWORD go together');
   if (env.NATS_URL === undefined && env.NATS_USER !== undefined) problems.push('NATS_USER is set but NATS_URL is not');
+  if ((env.SHARDKEEP_REBUILD_NATS_USER === undefined) !== (env.SHARDKEEP_REBUILD_NATS_PASSWORD === undefined)) {
+    problems.push('SHARDKEEP_REBUILD_NATS_USER and SHARDKEEP_REBUILD_NATS_PASSWORD go together');
+  }
+  if (env.NATS_URL === undefined && env.SHARDKEEP_REBUILD_NATS_USER !== undefined) problems.push('SHARDKEEP_REBUILD_NATS_USER is set but NATS_URL is not');
   if (problems.length > 0) throw new ConfigError(problems);
   const nats =
     env.NATS_URL === undefined
@@ -75,9 +90,15 @@ export const parseConfig = (environment: Readonly<Record<string, string | undefi
           ...(env.NATS_USER === undefined ? {} : { user: env.NATS_USER }),
           ...(env.NATS_PASSWORD === undefined ? {} : { password: env.NATS_PASSWORD }),
         };
+  const rebuildRedisUrl = env.SHARDKEEP_REBUILD_REDIS_URL ?? env.REDIS_URL;
+  const rebuildNats =
+    nats === undefined || env.SHARDKEEP_REBUILD_NATS_USER === undefined || env.SHARDKEEP_REBUILD_NATS_PASSWORD === undefined
+      ? nats
+      : { servers: nats.servers, user: env.SHARDKEEP_REBUILD_NATS_USER, password: env.SHARDKEEP_REBUILD_NATS_PASSWORD };
   return {
     nats,
     redis: env.REDIS_URL === undefined ? undefined : { url: env.REDIS_URL },
+    rebuild: { redis: rebuildRedisUrl === undefined ? undefined : { url: rebuildRedisUrl }, nats: rebuildNats },
     logLevel: env.SHARDKEEP_LOG_LEVEL,
     http: env.SHARDKEEP_HTTP_PORT === 'off' ? undefined : { host: env.SHARDKEEP_HTTP_HOST, port: env.SHARDKEEP_HTTP_PORT },
     simulation: {

@@ -34,6 +34,24 @@ describe('configuration', () => {
     expect(() => parseConfig({ SHARDKEEP_SIM_RATE: 'fast' })).toThrow(/SHARDKEEP_SIM_RATE/);
   });
 
+  it('gives the rebuild its own Redis user and NATS credentials when set, the projections\' otherwise', () => {
+    const shared = { NATS_URL: 'nats://a:4222', NATS_USER: 'host', NATS_PASSWORD: 'h', REDIS_URL: 'redis://projector:p@cache:6379' };
+    expect(parseConfig(shared).rebuild).toEqual({
+      redis: { url: 'redis://projector:p@cache:6379' },
+      nats: { servers: ['nats://a:4222'], user: 'host', password: 'h' },
+    });
+    const own = parseConfig({
+      ...shared,
+      SHARDKEEP_REBUILD_REDIS_URL: 'redis://rebuild:r@cache:6379',
+      SHARDKEEP_REBUILD_NATS_USER: 'rebuild',
+      SHARDKEEP_REBUILD_NATS_PASSWORD: 'r',
+    });
+    expect(own.redis).toEqual({ url: 'redis://projector:p@cache:6379' });
+    expect(own.rebuild).toEqual({ redis: { url: 'redis://rebuild:r@cache:6379' }, nats: { servers: ['nats://a:4222'], user: 'rebuild', password: 'r' } });
+    expect(() => parseConfig({ ...shared, SHARDKEEP_REBUILD_NATS_USER: 'rebuild' })).toThrow(/SHARDKEEP_REBUILD_NATS_USER and SHARDKEEP_REBUILD_NATS_PASSWORD go together/);
+    expect(() => parseConfig({ SHARDKEEP_REBUILD_REDIS_URL: 'cache:6379' })).toThrow(/SHARDKEEP_REBUILD_REDIS_URL: must be a redis/);
+  });
+
   it('names every problem at once', () => {
     const attempt = () => parseConfig({ ESDB_URL: 'http://nope', SHARDKEEP_SQLITE_SYNC: 'sometimes' });
     expect(attempt).toThrow(ConfigError);

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { connectNats, createNatsRequestTransport } from '../infra/nats/index.js';
+import { connectNats, createNatsRequestTransport, serverInboxPrefix } from '../infra/nats/index.js';
 import { createWorldSimulation } from './simulation/world-simulation.js';
 import { summarise, type LatencySummary } from './loadgen/latencies.js';
 
@@ -54,12 +54,16 @@ export interface LoadResult {
 
 const main = async (): Promise<void> => {
   const flags = program.opts<Flags>();
+  // A game server's replies come back under its own inbox prefix, the one the shipped
+  // authorization lets that credential subscribe to (README.md, "Security").
+  const inboxPrefix = flags.user === undefined ? undefined : serverInboxPrefix(flags.user);
   const connection = await connectNats({
     servers: flags.natsUrl.split(',').map((server) => server.trim()),
     name: 'shardkeep-loadgen',
+    ...(inboxPrefix === undefined ? {} : { inboxPrefix }),
     ...(flags.user === undefined || flags.password === undefined ? {} : { user: flags.user, pass: flags.password }),
   });
-  const transport = createNatsRequestTransport(connection);
+  const transport = createNatsRequestTransport(connection, inboxPrefix === undefined ? {} : { inboxPrefix });
   const latencies: number[] = [];
   let measuring = false;
   const simulation = createWorldSimulation({

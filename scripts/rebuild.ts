@@ -38,7 +38,8 @@ const program = new Command('rebuild')
   .addHelpText(
     'after',
     '\nExit codes: 0 done (dry run: no differences); 1 differences found (dry run) or a failure (run again to resume); 2 bad usage or configuration.\n' +
-      'Environment: as npm start (README.md, "Configuration"): REDIS_URL (required), ESDB_URL or SHARDKEEP_DATA_DIR, NATS_URL, NATS_USER, NATS_PASSWORD.\n' +
+      'Environment: as npm start (README.md, "Configuration"): REDIS_URL (required), ESDB_URL or SHARDKEEP_DATA_DIR, NATS_URL, NATS_USER, NATS_PASSWORD;\n' +
+      'its own credentials, when set: SHARDKEEP_REBUILD_REDIS_URL (the Redis rebuild user), SHARDKEEP_REBUILD_NATS_USER, SHARDKEEP_REBUILD_NATS_PASSWORD.\n' +
       'Example: REDIS_URL=redis://127.0.0.1:6379/0 NATS_URL=nats://127.0.0.1:4222 npm run rebuild -- inventories',
   )
   .exitOverride()

@@ -8,3 +8,16 @@ export { createBuiltinNatsRequestTransport, createPlainNatsRequester } from './b
 export type { PlainRequester } from './baseline-requesters.js';
 export { createNatsNotifier } from './notifier.js';
 export { createNatsSubscriber } from './subscriber.js';
+export { HOST_INBOX_PREFIX, INBOX_ROOT, inboxPrefixOf, playerInboxPrefix, serverInboxPrefix } from './inboxes.js';
+export {
+  DEFAULT_QUEUE_GROUP,
+  DEFAULT_TRADE_QUEUE_ID,
+  gameServerPermissions,
+  hostPermissions,
+  NatsAuthorizationError,
+  playerPermissions,
+  rebuildPermissions,
+  renderNatsAuthorization,
+  renderPermissions,
+} from './authorization.js';
+export type { NatsAuthorizationPlan, NatsCredential, RolePermissions } from './authorization.js';

@@ -8,7 +8,7 @@ import { createEmbeddedBus } from '../bus/index.js';
 import { createEmbeddedNotifier, createEmbeddedProjectionCache } from '../cache/index.js';
 import type { Config } from '../config.js';
 import { describeEventStore, openEventStore } from '../eventstore/open.js';
-import { connectNats, createNatsNotifier, createNatsRequestBus, createNatsRequestTransport } from '../nats/index.js';
+import { connectNats, createNatsNotifier, createNatsRequestBus, createNatsRequestTransport, HOST_INBOX_PREFIX } from '../nats/index.js';
 import { connectRedis, createRedisProjectionCache } from '../redis/index.js';
 import { startFiguresHistory, type FiguresHistory } from '../console/figures-history.js';
 import { instrumentBus } from '../metrics/instrumented-bus.js';
@@ -62,16 +62,19 @@ export const startDeployment = async (config: Config, onError: (error: unknown, 
       description.push('bus: in-process (no NATS_URL)');
     } else {
       const { servers, user, password } = config.nats;
+      // Replies to the trade queue's commands come back under the hosts' own inbox prefix,
+      // the only one the shipped authorization lets a host subscribe to (infra/nats/authorization.ts).
       const connection = await connectNats({
         servers,
         name: 'shardkeep-host',
+        inboxPrefix: HOST_INBOX_PREFIX,
         ...(user === undefined || password === undefined ? {} : { user, pass: password }),
       });
       closers.push(async () => {
         await connection.drain();
       });
       bus = createNatsRequestBus(connection, { onHandlerError: (error, subject) => onError(error, `handling ${subject}`) });
-      transport = createNatsRequestTransport(connection);
+      transport = createNatsRequestTransport(connection, { inboxPrefix: HOST_INBOX_PREFIX });
       closers.push(() => transport.close());
       notifier = createNatsNotifier(connection);
       description.push(`bus: NATS ${servers.join(', ')}${user === undefined ? '' : ` as ${user}`}`);

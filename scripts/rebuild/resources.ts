@@ -8,7 +8,8 @@ import { connectRedis, createRedisProjectionCache } from '../../infra/redis/inde
 import type { Notifier, ProjectionCache } from '../../projections/runner/index.js';
 
 /**
- * What the rebuild works with, from the same configuration as `npm start`: the log (read
+ * What the rebuild works with, from the same configuration as `npm start` (with its own
+ * Redis user and NATS credentials when SHARDKEEP_REBUILD_* are set): the log (read
  * only), one Redis connection per projection (a cache's commits WATCH on their connection,
  * so builds side by side each need their own), and NATS for the activation notices.
  */
@@ -27,15 +28,15 @@ export class UnusableConfigError extends Error {}
 const hideCredentials = (url: string): string => url.replace(/\/\/[^@/]*@/, '//***@');
 
 export const checkUsable = (config: Config): { readonly redisUrl: string } => {
-  if (config.redis === undefined) {
+  if (config.rebuild.redis === undefined) {
     throw new UnusableConfigError(
-      'REDIS_URL is not set: without it the projections live in the memory of the process that runs them (npm start), and there is nothing persistent to rebuild',
+      'REDIS_URL (or SHARDKEEP_REBUILD_REDIS_URL) is not set: without it the projections live in the memory of the process that runs them (npm start), and there is nothing persistent to rebuild',
     );
   }
   if (config.eventStore.kind === 'sqlite' && !existsSync(config.eventStore.path)) {
     throw new UnusableConfigError(`no log at ${config.eventStore.path} (SHARDKEEP_DATA_DIR): a rebuild from an empty log would empty the caches`);
   }
-  return { redisUrl: config.redis.url };
+  return { redisUrl: config.rebuild.redis.url };
 };
 
 export const openRebuildResources = async (config: Config, projections: number): Promise<RebuildResources> => {
@@ -57,10 +58,10 @@ export const openRebuildResources = async (config: Config, projections: number):
     }
     const description = [`event store: ${describeEventStore(config.eventStore)}`, `cache: Redis ${hideCredentials(redisUrl)}`];
     let notifier: Notifier = { publish: async () => undefined };
-    if (config.nats === undefined) {
+    if (config.rebuild.nats === undefined) {
       description.push('activation notices: not published (no NATS_URL: no other process can be reached)');
     } else {
-      const { servers, user, password } = config.nats;
+      const { servers, user, password } = config.rebuild.nats;
       const connection = await connectNats({
         servers,
         name: 'shardkeep-rebuild',

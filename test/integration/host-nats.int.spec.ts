@@ -7,14 +7,24 @@ import { createActorHost } from '../../actors/runtime/host.js';
 import type { EventStore } from '../../events/store/index.js';
 import { createCommandClient, type CommandClient } from '../../infra/client/index.js';
 import { createMemoryEventStore } from '../../infra/eventstore/memory/memory-event-store.js';
-import { connectNats, createNatsRequestBus, createNatsRequestTransport, type NatsConnection } from '../../infra/nats/index.js';
+import {
+  connectNats,
+  createNatsRequestBus,
+  createNatsRequestTransport,
+  HOST_INBOX_PREFIX,
+  playerInboxPrefix,
+  serverInboxPrefix,
+  type NatsConnection,
+} from '../../infra/nats/index.js';
+import { shippedNatsConfig } from '../support/authorization/shipped-configs.js';
 import { counterDefinition, counterEvents } from '../support/actors/counter.js';
 import { startNatsServer, type NatsServerHandle } from '../support/servers/nats-server.js';
 import { instrument, sleep } from '../runtime/harness.js';
 
 /**
  * The runtime end to end through a real nats-server that this suite starts and stops:
- * hosts in a queue group, the typed client, and NATS permissions binding the issuer.
+ * hosts in a queue group, the typed client, and the shipped NATS permissions binding the
+ * issuer (the full set of refusals: test/integration/authorization.int.spec.ts).
  */
 describe('actor host over NATS', () => {
   let nats: NatsServerHandle;
@@ -22,16 +32,14 @@ describe('actor host over NATS', () => {
   const hosts: ActorHost[] = [];
 
   beforeAll(async () => {
+    // The shipped configuration (infra/deploy/nats-server.conf) with its rendered users.
     nats = await startNatsServer({
       jetstream: false,
-      config: `
-authorization {
-  users = [
-    { user: host, password: host }
-    { user: gameserver, password: gameserver }
-    { user: p1, password: p1, permissions: { publish: ["mmo.cmd.player.p1.>"], subscribe: ["_INBOX.>"] } }
-  ]
-}`,
+      config: await shippedNatsConfig({
+        hosts: [{ user: 'host', password: 'host' }],
+        gameServers: [{ user: 'gameserver', password: 'gameserver' }],
+        players: [{ user: 'p1', password: 'p1' }],
+      }),
     });
   });
   afterAll(async () => {
@@ -42,8 +50,12 @@ authorization {
     await Promise.all(connections.splice(0).map((connection) => connection.close()));
   });
 
+  /** Each credential receives its replies under its own inbox prefix, the only one it may read. */
+  const inboxOf = (user: string): string =>
+    user === 'host' ? HOST_INBOX_PREFIX : user === 'gameserver' ? serverInboxPrefix(user) : playerInboxPrefix(user);
+
   const connectAs = async (user: string): Promise<NatsConnection> => {
-    const connection = await connectNats({ servers: nats.url, user, pass: user, name: `test-${user}` });
+    const connection = await connectNats({ servers: nats.url, user, pass: user, name: `test-${user}`, inboxPrefix: inboxOf(user) });
     connections.push(connection);
     return connection;
   };
@@ -57,7 +69,7 @@ authorization {
   };
 
   const clientAs = async (user: string, kind: 'player' | 'server' = 'player'): Promise<CommandClient> =>
-    createCommandClient({ transport: createNatsRequestTransport(await connectAs(user)), issuer: { kind, id: user } });
+    createCommandClient({ transport: createNatsRequestTransport(await connectAs(user), { inboxPrefix: inboxOf(user) }), issuer: { kind, id: user } });
 
   const add = (client: CommandClient, actorId: string, amount: number, commandId?: string): Promise<CommandReply> =>
     client.send({ category: 'counter', actorId, command: 'add', data: { amount }, ...(commandId === undefined ? {} : { commandId }) });
@@ -114,7 +126,7 @@ authorization {
     const store = instrument(createMemoryEventStore(), { beforeAppend: () => sleep(20) });
     const host = await startHost(store, { maxInFlight: 4 });
     const client = createCommandClient({
-      transport: createNatsRequestTransport(await connectAs('gameserver')),
+      transport: createNatsRequestTransport(await connectAs('gameserver'), { inboxPrefix: inboxOf('gameserver') }),
       issuer: { kind: 'server', id: 'gameserver' },
       retries: 100,
       deadlineMs: 10_000,
@@ -128,7 +140,7 @@ authorization {
     const store = instrument(createMemoryEventStore(), { beforeAppend: () => sleep(5) });
     const host = await startHost(store);
     const client = createCommandClient({
-      transport: createNatsRequestTransport(await connectAs('gameserver')),
+      transport: createNatsRequestTransport(await connectAs('gameserver'), { inboxPrefix: inboxOf('gameserver') }),
       issuer: { kind: 'server', id: 'gameserver' },
       retries: 0,
     });
@@ -171,7 +183,7 @@ authorization {
     const p1 = await clientAs('p1');
     expect(await add(p1, 'own', 1)).toMatchObject({ ok: true });
     const impostor = createCommandClient({
-      transport: createNatsRequestTransport(await connectAs('p1')),
+      transport: createNatsRequestTransport(await connectAs('p1'), { inboxPrefix: inboxOf('p1') }),
       issuer: { kind: 'player', id: 'p2' },
       deadlineMs: 500,
       timeoutMs: 200,

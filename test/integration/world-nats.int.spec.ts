@@ -8,7 +8,9 @@ import { worldCodec } from '../../events/world.js';
 import type { EventStore } from '../../events/store/index.js';
 import { createCommandClient, type CommandClient } from '../../infra/client/index.js';
 import { openSqliteEventStore } from '../../infra/eventstore/sqlite/index.js';
-import { connectNats, createNatsRequestBus, createNatsRequestTransport, type NatsConnection } from '../../infra/nats/index.js';
+import type { Issuer } from '../../actors/runtime/protocol/issuer.js';
+import { connectNats, createNatsRequestBus, createNatsRequestTransport, inboxPrefixOf, type NatsConnection } from '../../infra/nats/index.js';
+import { shippedNatsConfig } from '../support/authorization/shipped-configs.js';
 import { startNatsServer, type NatsServerHandle } from '../support/servers/nats-server.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,21 +31,19 @@ describe('the world over NATS', () => {
   let alice: CommandClient;
 
   beforeAll(async () => {
+    // The shipped configuration (infra/deploy/nats-server.conf) with its rendered users.
     nats = await startNatsServer({
       jetstream: false,
-      config: `
-authorization {
-  users = [
-    { user: host, password: host }
-    { user: gameserver, password: gameserver }
-    { user: alice, password: alice, permissions: { publish: ["mmo.cmd.player.alice.>"], subscribe: ["_INBOX.>"] } }
-  ]
-}`,
+      config: await shippedNatsConfig({
+        hosts: [{ user: 'host', password: 'host' }],
+        gameServers: [{ user: 'gameserver', password: 'gameserver' }],
+        players: [{ user: 'alice', password: 'alice' }],
+      }),
     });
     folder = await mkdtemp(join(tmpdir(), 'shardkeep-world-'));
     store = openSqliteEventStore({ path: join(folder, 'events.sqlite') });
-    const connect = async (user: string): Promise<NatsConnection> => {
-      const connection = await connectNats({ servers: nats.url, user, pass: user });
+    const connect = async (user: string, inboxPrefix?: string): Promise<NatsConnection> => {
+      const connection = await connectNats({ servers: nats.url, user, pass: user, ...(inboxPrefix === undefined ? {} : { inboxPrefix }) });
       connections.push(connection);
       return connection;
     };
@@ -54,8 +54,13 @@ authorization {
       actors: [playerActor(), itemActor(), guildActor({ batchWindowMs: 20 })],
     });
     await host.start();
-    game = createCommandClient({ transport: createNatsRequestTransport(await connect('gameserver')), issuer: { kind: 'server', id: 'gameserver' } });
-    alice = createCommandClient({ transport: createNatsRequestTransport(await connect('alice')), issuer: { kind: 'player', id: 'alice' } });
+    // Each credential receives its replies under its own inbox prefix, the only one it may read.
+    const clientAs = async (issuer: Issuer): Promise<CommandClient> => {
+      const inboxPrefix = inboxPrefixOf(issuer);
+      return createCommandClient({ transport: createNatsRequestTransport(await connect(issuer.id, inboxPrefix), { inboxPrefix }), issuer });
+    };
+    game = await clientAs({ kind: 'server', id: 'gameserver' });
+    alice = await clientAs({ kind: 'player', id: 'alice' });
   });
   afterAll(async () => {
     await host.stop();
