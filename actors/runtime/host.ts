@@ -9,7 +9,7 @@ import { DEFAULT_HOST_LIMITS, type HostLimits } from './host-options.js';
 import { decodeCommandEnvelope, describeIssues } from './protocol/envelope.js';
 import type { ErrorCode } from './protocol/error-codes.js';
 import { encodeReply, failure, success, type CommandReply } from './protocol/reply.js';
-import { categorySubscription, createCommandSubjectParser, isSubjectProblem } from './protocol/subjects.js';
+import { allCommandsSubscription, categorySubscription, createCommandSubjectParser, isSubjectProblem } from './protocol/subjects.js';
 import type { SnapshotStore } from './snapshots.js';
 
 export interface ActorHostOptions {
@@ -20,6 +20,15 @@ export interface ActorHostOptions {
   readonly limits?: Partial<HostLimits>;
   /** Hosts in one queue group share the commands; default `shardkeep-hosts`. */
   readonly queueGroup?: string;
+  /**
+   * Serve every subject under `mmo.cmd` with one subscription instead of one per category,
+   * so an unknown category is answered NOT_FOUND and a subject with too many or too few
+   * tokens VALIDATION, as the protocol promises, where per-category subscriptions leave
+   * them unanswered (`no responders`). Only for a host that serves the same categories as
+   * every other host of its queue group, as every world node does: any of them may be
+   * handed any command subject.
+   */
+  readonly serveEveryCommandSubject?: boolean;
   readonly clock?: () => Date;
   /** Failures no caller sees (snapshot writes, activation errors): for logs and metrics. */
   readonly onError?: (error: unknown, context: string) => void;
@@ -400,9 +409,9 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
 
   return {
     start: async () => {
-      for (const type of types.values()) {
-        servings.push(await bus.serve(categorySubscription(type.category), options.queueGroup ?? 'shardkeep-hosts', receive));
-      }
+      const queue = options.queueGroup ?? 'shardkeep-hosts';
+      if (options.serveEveryCommandSubject === true) servings.push(await bus.serve(allCommandsSubscription, queue, receive));
+      else for (const type of types.values()) servings.push(await bus.serve(categorySubscription(type.category), queue, receive));
       const sweepEvery = Math.max(1_000, Math.min(limits.idleMs / 2, 60_000));
       sweeper = setInterval(() => resident.purgeStale(), sweepEvery);
       sweeper.unref();

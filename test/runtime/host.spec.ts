@@ -91,6 +91,28 @@ describe('actor host', () => {
       expect(await send(bus, 'a1', 'reset', {}, { issuer: server })).toMatchObject({ ok: true });
     });
 
+    it('answers unknown categories NOT_FOUND and subjects NATS split apart VALIDATION when it serves every command subject', async () => {
+      await host({ serveEveryCommandSubject: true });
+      const payload = new Packr({ useRecords: false }).pack({ commandId: 'c1', data: {} });
+      const codeOf = async (subject: string): Promise<string> => {
+        const reply = await bus.request(subject, payload, { timeoutMs: 2_000 });
+        if (typeof reply === 'string') return reply;
+        const decoded = decodeReply(reply);
+        return decoded.ok ? 'OK' : decoded.error.code;
+      };
+      expect(await codeOf('mmo.cmd.server.gs1.dragon.a1.add')).toBe('NOT_FOUND');
+      // An actor id with a dot: eight tokens, which no per-category subscription matches.
+      expect(await codeOf('mmo.cmd.server.gs1.counter.a.b.add')).toBe('VALIDATION');
+      expect(await codeOf('mmo.cmd.server.gs1.counter')).toBe('VALIDATION');
+      expect(await send(bus, 'a1', 'add', { amount: 1 })).toMatchObject({ ok: true, revision: 0 });
+    });
+
+    it('leaves subjects of other categories to other hosts when it serves its own only', async () => {
+      await host();
+      const payload = new Packr({ useRecords: false }).pack({ commandId: 'c1', data: {} });
+      expect(await bus.request('mmo.cmd.server.gs1.dragon.a1.add', payload, { timeoutMs: 2_000 })).toBe('no_responders');
+    });
+
     it('returns a decider\'s result to the caller, and never to a retry', async () => {
       await host();
       const first = await send(bus, 'a1', 'mark', {}, { commandId: 'm1' });
