@@ -10,6 +10,7 @@ import { decodeCommandEnvelope, describeIssues } from './protocol/envelope.js';
 import type { ErrorCode } from './protocol/error-codes.js';
 import { encodeReply, failure, success, type CommandReply } from './protocol/reply.js';
 import { allCommandsSubscription, categorySubscription, createCommandSubjectParser, isSubjectProblem } from './protocol/subjects.js';
+import { isTraceparent, isTracestate } from './protocol/trace-context.js';
 import type { SnapshotStore } from './snapshots.js';
 
 export interface ActorHostOptions {
@@ -168,10 +169,11 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
       reply: finish(request),
     };
     if (envelope.value.causationId !== undefined) pending.causationId = envelope.value.causationId;
+    // Recorded in the log: only trace context of the W3C shape; anything else is dropped.
     const traceparent = request.header('traceparent');
-    if (traceparent !== undefined) pending.traceparent = traceparent;
+    if (traceparent !== undefined && isTraceparent(traceparent)) pending.traceparent = traceparent;
     const tracestate = request.header('tracestate');
-    if (tracestate !== undefined) pending.tracestate = tracestate;
+    if (tracestate !== undefined && isTracestate(tracestate)) pending.tracestate = tracestate;
     const cell = cellFor(type, address.actorId);
     cell.mailbox.push(pending);
     if (!cell.draining) scheduleDrain(cell);

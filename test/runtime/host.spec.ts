@@ -107,6 +107,21 @@ describe('actor host', () => {
       expect(await send(bus, 'a1', 'add', { amount: 1 })).toMatchObject({ ok: true, revision: 0 });
     });
 
+    it('records W3C trace context in the metadata and drops trace headers of any other shape', async () => {
+      await host();
+      const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+      const ask = async (headers: Record<string, string>): Promise<void> => {
+        const payload = new Packr({ useRecords: false }).pack({ commandId: `t${Object.values(headers).join('').length}`, data: { amount: 1 } });
+        const reply = await bus.request('mmo.cmd.player.p1.counter.a1.add', payload, { timeoutMs: 2_000, headers });
+        expect(decodeReply(reply as Uint8Array)).toMatchObject({ ok: true });
+      };
+      await ask({ traceparent, tracestate: 'k=v' });
+      await ask({ traceparent: 'x'.repeat(4_000), tracestate: 'k=\u0000'.repeat(600) });
+      const metadata = [];
+      for await (const stored of store.read('counter-a1')) metadata.push(counterEvents.decode(stored).metadata);
+      expect(metadata.map((entry) => [entry.traceparent, entry.tracestate])).toEqual([[traceparent, 'k=v'], [undefined, undefined]]);
+    });
+
     it('leaves subjects of other categories to other hosts when it serves its own only', async () => {
       await host();
       const payload = new Packr({ useRecords: false }).pack({ commandId: 'c1', data: {} });
