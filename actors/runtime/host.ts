@@ -135,7 +135,9 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
     if (isSubjectProblem(address)) return refuse(request, 'VALIDATION', address.problem);
     const type = types.get(address.category);
     if (type === undefined) return refuse(request, 'NOT_FOUND', `no actor category ${address.category}`);
-    const spec = type.commands[address.command];
+    // Own properties only: `constructor`, `toString` and the rest of Object.prototype are
+    // well-formed command names too, and must be unknown commands, not inherited functions.
+    const spec = Object.hasOwn(type.commands, address.command) ? type.commands[address.command] : undefined;
     if (spec === undefined) return refuse(request, 'NOT_FOUND', `${address.category} has no command ${address.command}`);
     if (spec.issuers !== undefined && !spec.issuers.includes(address.issuer.kind)) {
       return refuse(request, 'UNAUTHORIZED', `${address.command} may not be issued by a ${address.issuer.kind}`);

@@ -87,6 +87,10 @@ describe('actor host', () => {
     it('answers NOT_FOUND for unknown commands and UNAUTHORIZED for privileged ones from players', async () => {
       await host();
       expect(await send(bus, 'a1', 'explode', {})).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      // Names of Object.prototype's members used to reach an inherited function, throw, and go unanswered.
+      for (const inherited of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf']) {
+        expect(await send(bus, 'a1', inherited, {}, { issuer: server, timeoutMs: 2_000 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      }
       expect(await send(bus, 'a1', 'reset', {}, { issuer: player('p1') })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
       expect(await send(bus, 'a1', 'reset', {}, { issuer: server })).toMatchObject({ ok: true });
     });
