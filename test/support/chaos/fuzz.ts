@@ -87,8 +87,11 @@ export const runFuzzTarget = <I>(target: FuzzTarget<I>, random: () => number, bu
 const int = (random: () => number, below: number): number => Math.floor(random() * below);
 const pick = <T>(random: () => number, values: readonly T[]): T => values[int(random, values.length)] as T;
 
-export const randomBytes = (random: () => number, maxLength = 256): Uint8Array =>
-  Uint8Array.from({ length: int(random, maxLength + 1) }, () => int(random, 256));
+export const randomBytes = (random: () => number, maxLength = 256): Uint8Array => {
+  const out = new Uint8Array(int(random, maxLength + 1));
+  for (let index = 0; index < out.length; index += 1) out[index] = int(random, 256);
+  return out;
+};
 
 /** Bytes that mean something to a msgpack decoder: container and length headers, reserved, extension. */
 const INTERESTING_BYTES = [0x00, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc4, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcf, 0xd3, 0xd4, 0xd8, 0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf, 0xe0, 0xff];
