@@ -191,7 +191,7 @@ const byteTarget = (name: string, corpus: readonly Uint8Array[], run: (bytes: Ui
 });
 
 const expectUndefinedOr = (value: unknown, check: (value: unknown) => boolean, what: string): void => {
-  if (value !== undefined && !check(value)) throw new OracleViolation(`${what}: ${String(value)}`);
+  if (value !== undefined && !check(value)) throw new OracleViolation(`${what}: ${JSON.stringify(value)}`);
 };
 
 interface Corpus {

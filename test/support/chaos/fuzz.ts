@@ -45,7 +45,7 @@ export const runFuzzTarget = <I>(target: FuzzTarget<I>, random: () => number, bu
   const examples: string[] = [];
   const show = target.show ?? ((input: I) => String(input));
   const report = (what: string, input: I, error?: unknown): void => {
-    if (examples.length < 5) examples.push(`${what}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error ?? '')} on ${show(input).slice(0, 400)}`);
+    if (examples.length < 5) examples.push(`${what}: ${error instanceof Error ? `${error.name}: ${error.message}` : JSON.stringify(error) ?? ''} on ${show(input).slice(0, 400)}`);
   };
   const runOne = (input: I): void => {
     const started = performance.now();
