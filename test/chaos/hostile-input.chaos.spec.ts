@@ -36,7 +36,10 @@ const HOST_PROCESS = fileURLToPath(new URL('../support/world/world-host-process.
 const SEED = Number(process.env['HOSTILE_SEED'] ?? 20261207);
 const HEAP_MB = 64;
 const MAX_PAYLOAD = 64 * 1024;
-const PER_CLASS = scaled({ short: 24, full: 240 });
+/** Every class is sent in rounds; memory is read after each, so growth shows apart from a plateau. */
+const ROUNDS = scaled({ short: 2, full: 10 });
+const PER_CLASS_PER_ROUND = scaled({ short: 12, full: 24 });
+const PER_CLASS = ROUNDS * PER_CLASS_PER_ROUND;
 const OVER_MAX_PAYLOAD = scaled({ short: 6, full: 30 });
 const CONCURRENCY = 24;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -155,9 +158,22 @@ authorization {
     };
     expect(await sendValid()).toBe(true);
 
+    // The heap, as the host reports it on SIGUSR2 (a signal to the process this test started).
+    let heapReports = 0;
+    const heapOf = async (): Promise<number> => {
+      const running = host as ScriptProcess;
+      const wanted = (heapReports += 1);
+      running.child.kill('SIGUSR2');
+      await running.waitFor((lines) => lines.filter((line) => line.startsWith('memory ')).length >= wanted, 10_000);
+      const line = running.lines.filter((entry) => entry.startsWith('memory '))[wanted - 1] ?? '';
+      return Number(/heapUsed=(\d+)/.exec(line)?.[1] ?? NaN) / 2 ** 20;
+    };
+    const heapStart = await heapOf();
+    let heapPeak = heapStart;
     const memory = memoryOf(pid);
     const rssStart = memory.rss;
     let rssPeak = memory.rss;
+    const rssAfterRound: number[] = [];
     const sampler = setInterval(() => {
       try {
         rssPeak = Math.max(rssPeak, memoryOf(pid).rss);
@@ -189,25 +205,30 @@ authorization {
       }
     };
 
-    for (const [classIndex, hostile] of HOSTILE_CLASSES.entries()) {
-      const result: ClassResult = { sent: 0, expected: 0, otherCode: {}, unanswered: 0, servedAfter: false };
-      results.set(hostile.name, result);
-      const requests = Array.from({ length: PER_CLASS }, (_, n) => {
-        const actorId = `h${classIndex}x${n}`;
-        if (hostile.expected === 'OK') tracedIds.add(`c${actorId}`);
-        return hostile.make(actorId, n, random);
-      });
-      for (let start = 0; start < requests.length; start += CONCURRENCY) {
-        const answers = await Promise.all(requests.slice(start, start + CONCURRENCY).map(answerOf));
-        for (const answer of answers) {
-          result.sent += 1;
-          if (answer === hostile.expected) result.expected += 1;
-          else if (answer === 'timeout' || answer === 'no_responders' || answer.startsWith('not sent')) result.unanswered += 1;
-          else result.otherCode[answer] = (result.otherCode[answer] ?? 0) + 1;
-          if (answer !== hostile.expected) console.log(`  ${hostile.name}: expected ${hostile.expected}, got ${answer}`);
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (const [classIndex, hostile] of HOSTILE_CLASSES.entries()) {
+        const result: ClassResult = results.get(hostile.name) ?? { sent: 0, expected: 0, otherCode: {}, unanswered: 0, servedAfter: true };
+        results.set(hostile.name, result);
+        const requests = Array.from({ length: PER_CLASS_PER_ROUND }, (_, index) => {
+          const n = round * PER_CLASS_PER_ROUND + index;
+          const actorId = `h${classIndex}x${n}`;
+          if (hostile.expected === 'OK') tracedIds.add(`c${actorId}`);
+          return hostile.make(actorId, n, random);
+        });
+        for (let start = 0; start < requests.length; start += CONCURRENCY) {
+          const answers = await Promise.all(requests.slice(start, start + CONCURRENCY).map(answerOf));
+          for (const answer of answers) {
+            result.sent += 1;
+            if (answer === hostile.expected) result.expected += 1;
+            else if (answer === 'timeout' || answer === 'no_responders' || answer.startsWith('not sent')) result.unanswered += 1;
+            else result.otherCode[answer] = (result.otherCode[answer] ?? 0) + 1;
+            if (answer !== hostile.expected) console.log(`  ${hostile.name}: expected ${hostile.expected}, got ${answer}`);
+          }
         }
+        result.servedAfter = (await sendValid()) && result.servedAfter;
       }
-      result.servedAfter = await sendValid();
+      rssAfterRound.push(memoryOf(pid).rss);
+      heapPeak = Math.max(heapPeak, await heapOf());
     }
 
     // Over nats-server's own max_payload: refused by the server before any host sees it.
@@ -224,6 +245,8 @@ authorization {
     const alive = host.child.exitCode === null && host.child.signalCode === null;
     const end = memoryOf(pid);
     rssPeak = Math.max(rssPeak, end.rss);
+    const heapEnd = await heapOf();
+    heapPeak = Math.max(heapPeak, heapEnd);
 
     // The log: the valid commands' events, nothing else.
     reader = openSqliteEventStore({ path: file });
@@ -256,7 +279,11 @@ authorization {
       'valid commands ok': `${validOk}/${validSent}`,
       'host alive': alive ? 'yes' : 'no',
       'host heap limit (MiB)': HEAP_MB,
+      'heap used start (MiB)': Number(heapStart.toFixed(1)),
+      'heap used peak of samples (MiB)': Number(heapPeak.toFixed(1)),
+      'heap used end (MiB)': Number(heapEnd.toFixed(1)),
       'RSS start (MiB)': Number(rssStart.toFixed(1)),
+      'RSS after the first round (MiB)': Number((rssAfterRound[0] ?? NaN).toFixed(1)),
       'RSS peak (MiB)': Number(rssPeak.toFixed(1)),
       'RSS end (MiB)': Number(end.rss.toFixed(1)),
       'VmHWM, start-up included (MiB)': Number(end.peak.toFixed(1)),
@@ -272,6 +299,7 @@ authorization {
       validOk === validSent &&
       alive &&
       rssPeak - rssStart < RSS_GROWTH_BOUND_MB &&
+      heapPeak < HEAP_MB &&
       hostileEvents === 0 &&
       tracedRecorded === 0 &&
       events === validIds.size + tracedIds.size;
@@ -282,9 +310,9 @@ authorization {
       measurements,
       seeds: [SEED],
       method:
-        `${HOSTILE_CLASSES.length} classes of hostile requests, ${PER_CLASS} each from a seeded generator, sent over a harness-started nats-server ` +
+        `${HOSTILE_CLASSES.length} classes of hostile requests, ${PER_CLASS} each (${ROUNDS} rounds of ${PER_CLASS_PER_ROUND}) from a seeded generator, sent over a harness-started nats-server ` +
         `(max_payload ${MAX_PAYLOAD} B) to a world host running with --max-old-space-size=${HEAP_MB}; each answer is checked against the code the README promises, ` +
-        'a valid command follows every class, the RSS is sampled from /proc every 50 ms, and the log is read back at the end.',
+        'a valid command follows every class, the RSS is sampled from /proc every 50 ms and the heap after every round, and the log is read back at the end.',
     });
 
     for (const [name, result] of results) {
@@ -294,6 +322,7 @@ authorization {
     expect(alive).toBe(true);
     expect(validOk).toBe(validSent);
     expect(rssPeak - rssStart).toBeLessThan(RSS_GROWTH_BOUND_MB);
+    expect(heapPeak).toBeLessThan(HEAP_MB);
     expect(end.rss - rssStart).toBeLessThan(RSS_GROWTH_BOUND_MB);
     expect(hostileEvents).toBe(0);
     expect(tracedRecorded).toBe(0);
