@@ -159,6 +159,11 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
     const data = spec.schema.safeParse(envelope.value.data);
     if (!data.success) return refuse(request, 'VALIDATION', describeIssues(data.error));
 
+    // Read before the command counts as in flight: nothing after that point may throw, or
+    // its slot would never be given back.
+    const traceparent = request.header('traceparent');
+    const tracestate = request.header('tracestate');
+
     inFlight += 1;
     counters.commands += 1;
     // Optional fields are set only when present, without spreads: this runs per command.
@@ -172,9 +177,7 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
     };
     if (envelope.value.causationId !== undefined) pending.causationId = envelope.value.causationId;
     // Recorded in the log: only trace context of the W3C shape; anything else is dropped.
-    const traceparent = request.header('traceparent');
     if (traceparent !== undefined && isTraceparent(traceparent)) pending.traceparent = traceparent;
-    const tracestate = request.header('tracestate');
     if (tracestate !== undefined && isTracestate(tracestate)) pending.tracestate = tracestate;
     const cell = cellFor(type, address.actorId);
     cell.mailbox.push(pending);

@@ -41,6 +41,7 @@ const ROUNDS = scaled({ short: 2, full: 10 });
 const PER_CLASS_PER_ROUND = scaled({ short: 12, full: 24 });
 const PER_CLASS = ROUNDS * PER_CLASS_PER_ROUND;
 const OVER_MAX_PAYLOAD = scaled({ short: 6, full: 30 });
+const MALFORMED_HEADERS = scaled({ short: 8, full: 40 });
 const CONCURRENCY = 24;
 const REQUEST_TIMEOUT_MS = 10_000;
 /** What the hostile run may add to the host's resident memory, start to end and at its peak. */
@@ -88,6 +89,50 @@ const publishRaw = (url: string, subject: string, size: number): Promise<string>
       resolve(said);
     });
   });
+
+/**
+ * A request with a header block of our own making (nats.js refuses to write a malformed
+ * one), on a raw connection subscribed to its own inbox: the reply's payload, or
+ * `undefined` when none came within five seconds.
+ */
+const requestRaw = (url: string, subject: string, headerLines: readonly string[], payload: Uint8Array): Promise<Uint8Array | undefined> =>
+  new Promise((resolve) => {
+    const { hostname, port } = new URL(url);
+    const socket = connectTcp({ host: hostname, port: Number(port) });
+    let received = Buffer.alloc(0);
+    let sent = false;
+    const finish = (reply: Uint8Array | undefined): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(reply);
+    };
+    const timer = setTimeout(() => finish(undefined), 5_000);
+    socket.on('data', (chunk) => {
+      received = Buffer.concat([received, chunk]);
+      if (!sent && received.includes('\r\n')) {
+        sent = true;
+        const header = Buffer.from(['NATS/1.0', ...headerLines, '', ''].join('\r\n'), 'utf8');
+        socket.write('CONNECT {"user":"gameserver","pass":"gameserver","verbose":false,"pedantic":false,"headers":true}\r\nSUB _INBOX.raw.h 1\r\nPING\r\n');
+        socket.write(Buffer.concat([Buffer.from(`HPUB ${subject} _INBOX.raw.h ${header.length} ${header.length + payload.length}\r\n`), header, payload, Buffer.from('\r\n')]));
+        return;
+      }
+      const start = received.indexOf('MSG _INBOX.raw.h');
+      if (start < 0) return;
+      const lineEnd = received.indexOf('\r\n', start);
+      if (lineEnd < 0) return;
+      const size = Number(received.subarray(start, lineEnd).toString('latin1').split(' ').pop());
+      if (received.length >= lineEnd + 2 + size) finish(Uint8Array.from(received.subarray(lineEnd + 2, lineEnd + 2 + size)));
+    });
+    socket.on('error', () => finish(undefined));
+  });
+
+/** Header blocks nats.js cannot parse (keys with spaces, colons or non-ASCII), around trace headers. */
+const MALFORMED_HEADER_BLOCKS: readonly (readonly string[])[] = [
+  ['bad key: 1', 'traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'],
+  ['traceparent: x', 'é: 1'],
+  ['tracestate: a=1', ' leading: space'],
+  ['trace parent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'],
+];
 
 describe('hostile input (figure 12)', () => {
   let nats: NatsServerHandle | undefined;
@@ -231,6 +276,24 @@ authorization {
       heapPeak = Math.max(heapPeak, await heapOf());
     }
 
+    // Header blocks no NATS client would write: the command is served, the trace context dropped.
+    let malformedHeadersOk = 0;
+    for (let index = 0; index < MALFORMED_HEADERS; index += 1) {
+      const commandId = `raw-headers-${index}`;
+      const reply = await requestRaw(
+        nats.url,
+        `mmo.cmd.server.gs.player.rawh${index}.register`,
+        MALFORMED_HEADER_BLOCKS[index % MALFORMED_HEADER_BLOCKS.length] as readonly string[],
+        plain.pack({ commandId, data: { name: 'Raw' } }),
+      );
+      const answer = reply === undefined ? 'unanswered' : decodeReply(reply);
+      if (answer !== 'unanswered' && answer.ok) {
+        malformedHeadersOk += 1;
+        tracedIds.add(commandId);
+      } else console.log(`  malformed header block: expected OK, got ${answer === 'unanswered' ? answer : JSON.stringify(answer)}`);
+    }
+    expect(await sendValid()).toBe(true);
+
     // Over nats-server's own max_payload: refused by the server before any host sees it.
     let overMaxRefused = 0;
     for (let index = 0; index < OVER_MAX_PAYLOAD; index += 1) {
@@ -272,6 +335,7 @@ authorization {
       measurements[`${name} → ${expected}`] = `${result.expected}/${result.sent}`;
     }
     Object.assign(measurements, {
+      'malformed NATS header blocks on a valid command (dropped, not recorded) → OK': `${malformedHeadersOk}/${MALFORMED_HEADERS}`,
       [`over max_payload (${MAX_PAYLOAD} B) → refused by nats-server`]: `${overMaxRefused}/${OVER_MAX_PAYLOAD}`,
       'hostile requests': hostileSent,
       'answered with the promised code (%)': Number(percent.toFixed(2)),
@@ -296,6 +360,7 @@ authorization {
     const verdict =
       percent === 100 &&
       overMaxRefused === OVER_MAX_PAYLOAD &&
+      malformedHeadersOk === MALFORMED_HEADERS &&
       validOk === validSent &&
       alive &&
       rssPeak - rssStart < RSS_GROWTH_BOUND_MB &&
@@ -319,6 +384,7 @@ authorization {
       expect({ name, ...result }).toEqual({ name, sent: PER_CLASS, expected: PER_CLASS, otherCode: {}, unanswered: 0, servedAfter: true });
     }
     expect(overMaxRefused).toBe(OVER_MAX_PAYLOAD);
+    expect(malformedHeadersOk).toBe(MALFORMED_HEADERS);
     expect(alive).toBe(true);
     expect(validOk).toBe(validSent);
     expect(rssPeak - rssStart).toBeLessThan(RSS_GROWTH_BOUND_MB);
