@@ -11,7 +11,7 @@ import type { RequestTransport } from '../../actors/runtime/bus.js';
 import { checkMsgpack } from '../../actors/runtime/protocol/bounded-msgpack.js';
 import { CommandEnvelopeSchema, decodeCommandEnvelope, encodeCommandEnvelope, protocolPackr } from '../../actors/runtime/protocol/envelope.js';
 import { decodeReply, encodeReply, failure, success } from '../../actors/runtime/protocol/reply.js';
-import { createCommandSubjectParser, isSubjectProblem, parseCommandSubject } from '../../actors/runtime/protocol/subjects.js';
+import { commandSubject, createCommandSubjectParser, isSubjectProblem, parseCommandSubject } from '../../actors/runtime/protocol/subjects.js';
 import { createEventStoreSnapshots, decodeSnapshot, SNAPSHOT_STREAM_PREFIX } from '../../actors/runtime/snapshots.js';
 import { createEventCodec, createEventRegistry, EventDecodingError, UnknownEventTypeError, type DomainEvent, type EventMetadata } from '../../events/catalog/index.js';
 import { auctionEventDefinitions } from '../../events/auction.js';
@@ -23,6 +23,7 @@ import { tradeEventDefinitions } from '../../events/trade.js';
 import { worldCodec, type WorldEvent } from '../../events/world.js';
 import { createEmbeddedBus } from '../../infra/bus/index.js';
 import { readReply } from '../../infra/client/read-reply.js';
+import { createRequestValidator, type RequestFields } from '../../infra/client/validate-request.js';
 import { ConfigError, parseConfig, SETTING_NAMES } from '../../infra/config.js';
 import { readConfigFile } from '../../infra/config-file.js';
 import { createMemoryEventStore } from '../../infra/eventstore/memory/memory-event-store.js';
@@ -83,6 +84,8 @@ import { agreeTrade, asPlayer, command, seedWorld, tradeOutcome } from '../proce
  * - the snapshot decoder (`decodeSnapshot`), then the applied-command window and each
  *   actor's snapshot codec as the host runs them on activation;
  * - command subjects (`parseCommandSubject`, and the host's cached parser, which must agree);
+ * - the client's request validator (`createRequestValidator`), which must accept only what
+ *   the host's subject parser accepts;
  * - configuration (`parseConfig` on environments, `readConfigFile` on JSON files);
  * - the projections' values and notices: sessions and profiles, inventory entries, item
  *   records, versions, diffs, snapshots and hashes, roster entries, texts, hashes and
@@ -444,6 +447,7 @@ describe('decoder fuzzing (figure 13)', () => {
     });
 
     const cachedParser = createCommandSubjectParser(64);
+    const requestValidator = createRequestValidator({ kind: 'server', id: 'gs1' });
     const validEnvironments: Record<string, string>[] = [
       {},
       { NATS_URL: 'nats://127.0.0.1:4222,nats://10.0.0.2:4222', NATS_USER: 'host', NATS_PASSWORD: 'secret', REDIS_URL: 'redis://127.0.0.1:6379/0' },
@@ -576,6 +580,29 @@ describe('decoder fuzzing (figure 13)', () => {
           if (!isSubjectProblem(parsed) && subject.split('.').length !== 7) throw new OracleViolation('accepted a subject of another token count');
         },
       ),
+      {
+        name: 'client request validator (createRequestValidator)',
+        corpus: [
+          { category: 'item', actorId: 'sword-7', command: 'transfer', data: { from: 'p42', to: 'p7' }, commandId: 'c-1' },
+          { category: 'player', actorId: 'p42', command: 'login', data: {}, correlationId: 'corr_9', causationId: 'c-0' },
+          { category: 'auction', actorId: 'a1', command: 'bid', data: { amount: 5, bidId: 'b1' }, traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', tracestate: 'k=v' },
+        ],
+        mutate: (input, random, all) => {
+          const fields = ['category', 'actorId', 'command', 'commandId', 'correlationId', 'causationId', 'traceparent', 'tracestate'] as const;
+          const field = fields[Math.floor(random() * fields.length)] as (typeof fields)[number];
+          if (random() < 0.15) return { ...input, data: hostileValue(random) };
+          const others = all.map((entry) => entry[field] ?? '');
+          return { ...input, [field]: mutateString(input[field] ?? '', random, others) };
+        },
+        generate: (random) => ({ category: randomString(random, 10), actorId: randomString(random, 10), command: randomString(random, 10), data: hostileValue(random) }),
+        run: (request) => {
+          const problem = requestValidator(request);
+          if (problem !== undefined) return;
+          const subject = commandSubject({ issuer: { kind: 'server', id: 'gs1' }, category: request.category, actorId: request.actorId, command: request.command });
+          if (isSubjectProblem(parseCommandSubject(subject))) throw new OracleViolation(`the client accepted ${subject}, which the host refuses`);
+        },
+        show: (request) => JSON.stringify(request),
+      } satisfies FuzzTarget<RequestFields>,
       {
         name: 'configuration from the environment (parseConfig)',
         corpus: validEnvironments,
