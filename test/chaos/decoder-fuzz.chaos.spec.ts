@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,7 +83,8 @@ import { agreeTrade, asPlayer, command, seedWorld, tradeOutcome } from '../proce
  *   and a catalog whose types are read through upcasters (v1 and v2 brought to v3);
  * - the projection runner's batch decoding (`decodeBatch`);
  * - the snapshot decoder (`decodeSnapshot`), then the applied-command window and each
- *   actor's snapshot codec as the host runs them on activation;
+ *   actor's snapshot codec as the host runs them on activation; and, asynchronously, the
+ *   snapshot store's `load` over an event store holding the mutated snapshot;
  * - command subjects (`parseCommandSubject`, and the host's cached parser, which must agree);
  * - the client's request validator (`createRequestValidator`), which must accept only what
  *   the host's subject parser accepts;
@@ -667,7 +669,8 @@ describe('decoder fuzzing (figure 13)', () => {
       ),
     ] as unknown as FuzzTarget<never>[];
 
-    const budgetMs = Math.floor(TOTAL_BUDGET_MS / targets.length);
+    // One share per target, and one for the asynchronous snapshot store below.
+    const budgetMs = Math.floor(TOTAL_BUDGET_MS / (targets.length + 1));
     const random = seededRandom(SEED);
     const results: FuzzResult[] = [];
     // Most cases end in an exception the decoder catches (msgpackr's, zod's): without stack
@@ -683,6 +686,32 @@ describe('decoder fuzzing (figure 13)', () => {
     } finally {
       Error.stackTraceLimit = stackTraceLimit;
     }
+    // The one asynchronous reader: the snapshot store, loading what a store holds. It must
+    // resolve (a snapshot or undefined) for every stored payload, never reject.
+    const snapshotStore = createMemoryEventStore();
+    const snapshotReader = createEventStoreSnapshots(snapshotStore);
+    const asyncResult = { name: 'snapshot store load (async)', cases: 0, typedErrors: 0, crashes: 0, hangs: 0, slowestMs: 0, examples: [] as string[] };
+    const asyncDeadline = performance.now() + budgetMs;
+    const snapshotBytes = corpus.snapshots.map((entry) => entry.bytes);
+    while (performance.now() < asyncDeadline) {
+      let bytes = snapshotBytes[Math.floor(random() * snapshotBytes.length)] ?? new Uint8Array();
+      for (let step = 0, steps = 1 + Math.floor(random() * 3); step < steps; step += 1) bytes = mutateBytes(bytes, random, snapshotBytes);
+      const stream = `item-s${asyncResult.cases % 64}`;
+      await snapshotStore.append(`${SNAPSHOT_STREAM_PREFIX}${stream}`, [{ id: randomUUID(), type: 'Snapshot.v1', data: bytes, metadata: new Uint8Array() }], { expectedRevision: 'any' });
+      const started = performance.now();
+      try {
+        const loaded = await snapshotReader.load(stream);
+        if (loaded !== undefined && typeof loaded.revision !== 'bigint') throw new OracleViolation('a snapshot without a revision');
+      } catch (error) {
+        asyncResult.crashes += 1;
+        if (asyncResult.examples.length < 5) asyncResult.examples.push(`crash: ${error instanceof Error ? error.message : JSON.stringify(error)} on ${hex(bytes)}`);
+      }
+      const elapsed = performance.now() - started;
+      asyncResult.slowestMs = Math.max(asyncResult.slowestMs, elapsed);
+      if (elapsed > HANG_MS) asyncResult.hangs += 1;
+      asyncResult.cases += 1;
+    }
+    results.push(asyncResult);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const polluted = Object.getOwnPropertyNames(Object.prototype).sort().join() !== prototypeKeys.join() || ({} as Record<string, unknown>)['isAdmin'] !== undefined;
 
