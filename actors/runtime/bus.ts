@@ -7,7 +7,10 @@
 export interface IncomingRequest {
   readonly subject: string;
   readonly payload: Uint8Array;
-  /** A request header (`traceparent`, `tracestate`), if the transport carries headers. */
+  /**
+   * A request header (`traceparent`, `tracestate`), if the transport carries headers. Never
+   * throws: a header block the transport cannot read counts as no headers.
+   */
   header(name: string): string | undefined;
   /** Sends the reply; a request without a reply subject ignores it. */
   respond(reply: Uint8Array): void;

@@ -9,7 +9,8 @@ import { DEFAULT_HOST_LIMITS, type HostLimits } from './host-options.js';
 import { decodeCommandEnvelope, describeIssues } from './protocol/envelope.js';
 import type { ErrorCode } from './protocol/error-codes.js';
 import { encodeReply, failure, success, type CommandReply } from './protocol/reply.js';
-import { categorySubscription, createCommandSubjectParser, isSubjectProblem } from './protocol/subjects.js';
+import { allCommandsSubscription, categorySubscription, createCommandSubjectParser, isSubjectProblem } from './protocol/subjects.js';
+import { isTraceparent, isTracestate } from './protocol/trace-context.js';
 import type { SnapshotStore } from './snapshots.js';
 
 export interface ActorHostOptions {
@@ -20,6 +21,15 @@ export interface ActorHostOptions {
   readonly limits?: Partial<HostLimits>;
   /** Hosts in one queue group share the commands; default `shardkeep-hosts`. */
   readonly queueGroup?: string;
+  /**
+   * Serve every subject under `mmo.cmd` with one subscription instead of one per category,
+   * so an unknown category is answered NOT_FOUND and a subject with too many or too few
+   * tokens VALIDATION, as the protocol promises, where per-category subscriptions leave
+   * them unanswered (`no responders`). Only for a host that serves the same categories as
+   * every other host of its queue group, as every world node does: any of them may be
+   * handed any command subject.
+   */
+  readonly serveEveryCommandSubject?: boolean;
   readonly clock?: () => Date;
   /** Failures no caller sees (snapshot writes, activation errors): for logs and metrics. */
   readonly onError?: (error: unknown, context: string) => void;
@@ -125,7 +135,9 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
     if (isSubjectProblem(address)) return refuse(request, 'VALIDATION', address.problem);
     const type = types.get(address.category);
     if (type === undefined) return refuse(request, 'NOT_FOUND', `no actor category ${address.category}`);
-    const spec = type.commands[address.command];
+    // Own properties only: `constructor`, `toString` and the rest of Object.prototype are
+    // well-formed command names too, and must be unknown commands, not inherited functions.
+    const spec = Object.hasOwn(type.commands, address.command) ? type.commands[address.command] : undefined;
     if (spec === undefined) return refuse(request, 'NOT_FOUND', `${address.category} has no command ${address.command}`);
     if (spec.issuers !== undefined && !spec.issuers.includes(address.issuer.kind)) {
       return refuse(request, 'UNAUTHORIZED', `${address.command} may not be issued by a ${address.issuer.kind}`);
@@ -147,6 +159,11 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
     const data = spec.schema.safeParse(envelope.value.data);
     if (!data.success) return refuse(request, 'VALIDATION', describeIssues(data.error));
 
+    // Read before the command counts as in flight: nothing after that point may throw, or
+    // its slot would never be given back.
+    const traceparent = request.header('traceparent');
+    const tracestate = request.header('tracestate');
+
     inFlight += 1;
     counters.commands += 1;
     // Optional fields are set only when present, without spreads: this runs per command.
@@ -159,10 +176,9 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
       reply: finish(request),
     };
     if (envelope.value.causationId !== undefined) pending.causationId = envelope.value.causationId;
-    const traceparent = request.header('traceparent');
-    if (traceparent !== undefined) pending.traceparent = traceparent;
-    const tracestate = request.header('tracestate');
-    if (tracestate !== undefined) pending.tracestate = tracestate;
+    // Recorded in the log: only trace context of the W3C shape; anything else is dropped.
+    if (traceparent !== undefined && isTraceparent(traceparent)) pending.traceparent = traceparent;
+    if (tracestate !== undefined && isTracestate(tracestate)) pending.tracestate = tracestate;
     const cell = cellFor(type, address.actorId);
     cell.mailbox.push(pending);
     if (!cell.draining) scheduleDrain(cell);
@@ -400,9 +416,9 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
 
   return {
     start: async () => {
-      for (const type of types.values()) {
-        servings.push(await bus.serve(categorySubscription(type.category), options.queueGroup ?? 'shardkeep-hosts', receive));
-      }
+      const queue = options.queueGroup ?? 'shardkeep-hosts';
+      if (options.serveEveryCommandSubject === true) servings.push(await bus.serve(allCommandsSubscription, queue, receive));
+      else for (const type of types.values()) servings.push(await bus.serve(categorySubscription(type.category), queue, receive));
       const sweepEvery = Math.max(1_000, Math.min(limits.idleMs / 2, 60_000));
       sweeper = setInterval(() => resident.purgeStale(), sweepEvery);
       sweeper.unref();

@@ -28,11 +28,43 @@ interface SnapshotPayload {
   readonly applied: readonly [string, string, readonly string[]][];
 }
 
+const isString = (value: unknown): value is string => typeof value === 'string';
+// Revisions are written as decimal strings (bigint): 0 or a positive number, nothing else.
+const REVISION = /^(0|[1-9][0-9]{0,18})$/;
+const isRevision = (value: unknown): value is string => typeof value === 'string' && REVISION.test(value);
+
+const isAppliedEntry = (value: unknown): value is SnapshotPayload['applied'][number] =>
+  Array.isArray(value) && value.length === 3 && isString(value[0]) && isRevision(value[1]) &&
+  Array.isArray(value[2]) && (value[2] as unknown[]).every(isString);
+
 const isPayload = (value: unknown): value is SnapshotPayload =>
   typeof value === 'object' && value !== null &&
-  typeof (value as SnapshotPayload).version === 'number' &&
-  typeof (value as SnapshotPayload).revision === 'string' &&
-  Array.isArray((value as SnapshotPayload).applied);
+  Number.isSafeInteger((value as SnapshotPayload).version) &&
+  isRevision((value as SnapshotPayload).revision) &&
+  Array.isArray((value as SnapshotPayload).applied) &&
+  (value as SnapshotPayload).applied.every(isAppliedEntry);
+
+/**
+ * The snapshot in a stored snapshot event, or `undefined` when the bytes are not one: never
+ * throws. Every applied command is checked too (an id, a revision, a list of event types):
+ * the host answers retries from them, so a malformed entry must not survive into a reply.
+ * The state is left to the actor's own codec, which validates it against its version.
+ */
+export const decodeSnapshot = (bytes: Uint8Array): Snapshot | undefined => {
+  let payload: unknown;
+  try {
+    payload = packr.unpack(bytes);
+  } catch {
+    return undefined;
+  }
+  if (!isPayload(payload)) return undefined;
+  return {
+    version: payload.version,
+    revision: BigInt(payload.revision),
+    state: payload.state,
+    applied: payload.applied.map(([id, revision, events]) => [id, { revision: BigInt(revision), events }]),
+  };
+};
 
 /**
  * Snapshots kept in the event store itself, in a stream of their own per actor
@@ -42,20 +74,7 @@ const isPayload = (value: unknown): value is SnapshotPayload =>
  */
 export const createEventStoreSnapshots = (store: EventStore): SnapshotStore => ({
   load: async (stream) => {
-    for await (const event of store.read(`snapshot-${stream}`, { direction: 'backwards', maxCount: 1 })) {
-      try {
-        const payload: unknown = packr.unpack(event.data);
-        if (!isPayload(payload)) return undefined;
-        return {
-          version: payload.version,
-          revision: BigInt(payload.revision),
-          state: payload.state,
-          applied: payload.applied.map(([id, revision, events]) => [id, { revision: BigInt(revision), events }]),
-        };
-      } catch {
-        return undefined;
-      }
-    }
+    for await (const event of store.read(`snapshot-${stream}`, { direction: 'backwards', maxCount: 1 })) return decodeSnapshot(event.data);
     return undefined;
   },
   save: async (stream, snapshot) => {

@@ -35,11 +35,11 @@ const fromMetadataPayload = (payload: unknown): EventMetadata => {
   if (eventId === undefined || correlationId === undefined || typeof occurredAt !== 'number') {
     throw new EventDecodingError('event metadata lacks eventId, correlationId or occurredAt');
   }
-  const metadata: { -readonly [K in keyof EventMetadata]: EventMetadata[K] } = {
-    eventId,
-    correlationId,
-    occurredAt: new Date(occurredAt),
-  };
+  // NaN, infinities and numbers past ±8.64e15 ms make an Invalid Date, which throws later
+  // wherever the time is formatted: refused here, with the codec's own error.
+  const time = new Date(occurredAt);
+  if (Number.isNaN(time.getTime())) throw new EventDecodingError(`metadata.occurredAt ${occurredAt} is not a time`);
+  const metadata: { -readonly [K in keyof EventMetadata]: EventMetadata[K] } = { eventId, correlationId, occurredAt: time };
   for (const key of ['commandId', 'causationId', 'issuer', 'traceparent', 'tracestate'] as const) {
     const value = optionalString(payload, key);
     if (value !== undefined) metadata[key] = value;

@@ -96,6 +96,13 @@ describe('event codec', () => {
     expect(() => codec.decode(badMetadata)).toThrow(EventDecodingError);
   });
 
+  // Found by the decoder fuzz (figure 13): these used to decode to an Invalid Date, which
+  // throws later, wherever the time is formatted (the audit, the console).
+  it.each([Number.NaN, Number.POSITIVE_INFINITY, 1e300, -8.64e15 - 1])('raises a typed error for occurredAt %s, a number that is no time', (occurredAt) => {
+    const event = { ...stored('GoldFound.v1', {}), metadata: rawPackr.pack({ ...metadata, occurredAt }) };
+    expect(() => codec.decode(event)).toThrow(EventDecodingError);
+  });
+
   it('writes metadata as the same bytes as the copy it replaced ({ ...rest, occurredAt: ms }), in any key order', () => {
     const packr = new Packr({ useRecords: false, mapsAsObjects: true });
     const reference = (input: EventMetadata): Uint8Array => {

@@ -1,10 +1,7 @@
 import type { Issuer } from '../../actors/runtime/protocol/issuer.js';
+import { isTraceparent, isTracestate } from '../../actors/runtime/protocol/trace-context.js';
 import { commandSubject, isSubjectProblem, isSubjectToken, parseCommandSubject } from '../../actors/runtime/protocol/subjects.js';
 
-/** W3C trace context; anything else would be dropped by the host or break the header block. */
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
-// tracestate: printable ASCII without CR/LF (a header value), bounded as W3C suggests.
-const TRACESTATE = /^[\x20-\x7e]{0,512}$/;
 const CACHE_LIMIT = 1_000;
 
 export interface RequestFields {
@@ -65,10 +62,10 @@ export const createRequestValidator = (issuer: Issuer): ((request: RequestFields
     if (typeof request.data !== 'object' || request.data === null || Array.isArray(request.data)) {
       return 'data must be an object';
     }
-    if (request.traceparent !== undefined && !TRACEPARENT.test(request.traceparent)) {
+    if (request.traceparent !== undefined && !isTraceparent(request.traceparent)) {
       return 'traceparent must be a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>)';
     }
-    if (request.tracestate !== undefined && !TRACESTATE.test(request.tracestate)) {
+    if (request.tracestate !== undefined && !isTracestate(request.tracestate)) {
       return 'tracestate must be printable ASCII, at most 512 characters';
     }
     return undefined;

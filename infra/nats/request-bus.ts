@@ -22,8 +22,16 @@ class NatsIncomingRequest implements IncomingRequest {
   }
 
   header(name: string): string | undefined {
+    // nats.js parses the header block on first use and throws on one it cannot read (a key
+    // with a space, a colon or a character beyond ASCII): any client can publish such a
+    // block. It counts as no headers, as the port says; the command itself is still served.
+    let value: string | undefined;
+    try {
+      value = this.msg.headers?.get(name);
+    } catch {
+      return undefined;
+    }
     // nats.js answers '' for a missing header; the port says undefined.
-    const value = this.msg.headers?.get(name);
     return value === undefined || value === '' ? undefined : value;
   }
 

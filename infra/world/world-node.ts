@@ -71,6 +71,8 @@ export const startWorldNode = async (options: WorldNodeOptions): Promise<WorldNo
     bus,
     store,
     actors: worldActors(options.world),
+    // Every node serves every category, so each may answer unknown and malformed subjects too.
+    serveEveryCommandSubject: true,
     ...(options.snapshots === undefined ? {} : { snapshots: options.snapshots }),
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),

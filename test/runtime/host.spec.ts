@@ -87,8 +87,49 @@ describe('actor host', () => {
     it('answers NOT_FOUND for unknown commands and UNAUTHORIZED for privileged ones from players', async () => {
       await host();
       expect(await send(bus, 'a1', 'explode', {})).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      // Names of Object.prototype's members used to reach an inherited function, throw, and go unanswered.
+      for (const inherited of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf']) {
+        expect(await send(bus, 'a1', inherited, {}, { issuer: server, timeoutMs: 2_000 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      }
       expect(await send(bus, 'a1', 'reset', {}, { issuer: player('p1') })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
       expect(await send(bus, 'a1', 'reset', {}, { issuer: server })).toMatchObject({ ok: true });
+    });
+
+    it('answers unknown categories NOT_FOUND and subjects NATS split apart VALIDATION when it serves every command subject', async () => {
+      await host({ serveEveryCommandSubject: true });
+      const payload = new Packr({ useRecords: false }).pack({ commandId: 'c1', data: {} });
+      const codeOf = async (subject: string): Promise<string> => {
+        const reply = await bus.request(subject, payload, { timeoutMs: 2_000 });
+        if (typeof reply === 'string') return reply;
+        const decoded = decodeReply(reply);
+        return decoded.ok ? 'OK' : decoded.error.code;
+      };
+      expect(await codeOf('mmo.cmd.server.gs1.dragon.a1.add')).toBe('NOT_FOUND');
+      // An actor id with a dot: eight tokens, which no per-category subscription matches.
+      expect(await codeOf('mmo.cmd.server.gs1.counter.a.b.add')).toBe('VALIDATION');
+      expect(await codeOf('mmo.cmd.server.gs1.counter')).toBe('VALIDATION');
+      expect(await send(bus, 'a1', 'add', { amount: 1 })).toMatchObject({ ok: true, revision: 0 });
+    });
+
+    it('records W3C trace context in the metadata and drops trace headers of any other shape', async () => {
+      await host();
+      const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+      const ask = async (headers: Record<string, string>): Promise<void> => {
+        const payload = new Packr({ useRecords: false }).pack({ commandId: `t${Object.values(headers).join('').length}`, data: { amount: 1 } });
+        const reply = await bus.request('mmo.cmd.player.p1.counter.a1.add', payload, { timeoutMs: 2_000, headers });
+        expect(decodeReply(reply as Uint8Array)).toMatchObject({ ok: true });
+      };
+      await ask({ traceparent, tracestate: 'k=v' });
+      await ask({ traceparent: 'x'.repeat(4_000), tracestate: 'k=\u0000'.repeat(600) });
+      const metadata = [];
+      for await (const stored of store.read('counter-a1')) metadata.push(counterEvents.decode(stored).metadata);
+      expect(metadata.map((entry) => [entry.traceparent, entry.tracestate])).toEqual([[traceparent, 'k=v'], [undefined, undefined]]);
+    });
+
+    it('leaves subjects of other categories to other hosts when it serves its own only', async () => {
+      await host();
+      const payload = new Packr({ useRecords: false }).pack({ commandId: 'c1', data: {} });
+      expect(await bus.request('mmo.cmd.server.gs1.dragon.a1.add', payload, { timeoutMs: 2_000 })).toBe('no_responders');
     });
 
     it('returns a decider\'s result to the caller, and never to a retry', async () => {

@@ -27,6 +27,14 @@ export const commandSubject = (address: CommandAddress): string =>
 /** What a host subscribes to for one actor category (all issuers, actors and commands). */
 export const categorySubscription = (category: string): string => `${COMMAND_SUBJECT_ROOT}.*.*.${category}.*.*`;
 
+/**
+ * Every subject under the command root, the well-formed and the malformed: what a host
+ * serving every category of its queue group subscribes to, so that a subject no category
+ * subscription matches (an unknown category; an id with a dot, which NATS splits into two
+ * tokens) still gets a typed answer instead of none.
+ */
+export const allCommandsSubscription = `${COMMAND_SUBJECT_ROOT}.>`;
+
 export type SubjectProblem = { readonly problem: string };
 
 /** Parses and validates every token; the answer is an address or the reason it is not one. */

@@ -4,7 +4,8 @@
  * actor and a trade queue (`startWorldNode`). Prints `ready` once it serves and its trade
  * queue has caught up with the log; prints each error the node reports to stderr as one
  * `error <context>: <message>` line. SIGTERM drains it and exits 0; the tests usually
- * end it with SIGKILL instead, which no handler sees.
+ * end it with SIGKILL instead, which no handler sees. SIGUSR2 prints one
+ * `memory heapUsed=<bytes> heapTotal=<bytes> rss=<bytes>` line.
  *
  *   node --import tsx test/support/world/world-host-process.ts <sqlite file> <nats url> <server id>
  *        [--stale-after-ms N] [--user U --pass P] [--snapshots]
@@ -44,6 +45,12 @@ const node = await startWorldNode({
   onError: (error, context) => process.stderr.write(`error ${context}: ${describe(error)}\n`),
 });
 process.stdout.write('ready\n');
+
+// SIGUSR2 asks for the heap: the hostile-input scenario samples it while it runs.
+process.on('SIGUSR2', () => {
+  const { heapUsed, heapTotal, rss } = process.memoryUsage();
+  process.stdout.write(`memory heapUsed=${heapUsed} heapTotal=${heapTotal} rss=${rss}\n`);
+});
 
 process.once('SIGTERM', () => {
   void (async () => {
