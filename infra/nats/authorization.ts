@@ -71,14 +71,13 @@ export const DEFAULT_QUEUE_GROUP = 'shardkeep-hosts';
 export const DEFAULT_TRADE_QUEUE_ID = 'trade-queue';
 
 const COMMANDS = `${COMMAND_SUBJECT_ROOT}.>`;
-/** `mmo.cmd.<issuerKind>.<issuerId>.<category>.<actorId>.<command>`, any of each. */
-const EVERY_COMMAND_SUBJECT = `${COMMAND_SUBJECT_ROOT}.*.*.*.*.*`;
 const INVENTORY_DIFFS = inventoryDiffSubject('*');
 const ROSTER_NOTICES = rosterSubject('*');
 
 export const hostPermissions = (queueGroup = DEFAULT_QUEUE_GROUP, tradeQueueId = DEFAULT_TRADE_QUEUE_ID): RolePermissions => ({
   publish: [`${COMMAND_SUBJECT_ROOT}.server.${tradeQueueId}.>`, INVENTORY_DIFFS, ROSTER_NOTICES],
-  subscribe: [`${EVERY_COMMAND_SUBJECT} ${queueGroup}`, `${HOST_INBOX_PREFIX}.>`],
+  // Every command subject, malformed ones included: world nodes answer those too (NOT_FOUND, VALIDATION).
+  subscribe: [`${COMMANDS} ${queueGroup}`, `${HOST_INBOX_PREFIX}.>`],
   allowResponses: true,
 });
 
