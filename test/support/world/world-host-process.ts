@@ -8,7 +8,7 @@
  *
  *   node --import tsx test/support/world/world-host-process.ts <sqlite file> <nats url> <server id>
  *        [--stale-after-ms N] [--user U --pass P] [--snapshots]
- *        [--rate-limits [--rate-limit <budget>] [--rate-limit-kinds <list>]] [--sync full|normal]
+ *        [--rate-limits [--rate-limit <budget>] [--rate-limit-kinds <list>]]
  *
  * `--rate-limits` turns on `npm start`'s rate limits, read by its own configuration parser:
  * its defaults, or the budgets given (the forms of SHARDKEEP_RATE_LIMIT and
@@ -29,7 +29,6 @@ const { positionals, values } = parseArgs({
     pass: { type: 'string', default: 'host' },
     snapshots: { type: 'boolean', default: false },
     'rate-limits': { type: 'boolean', default: false },
-    sync: { type: 'string', default: 'full' },
     'rate-limit': { type: 'string' },
     'rate-limit-kinds': { type: 'string' },
   },
@@ -48,8 +47,7 @@ const rateLimits = values['rate-limits']
 
 const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
-if (values.sync !== 'full' && values.sync !== 'normal') throw new Error('--sync is full or normal');
-const store = openSqliteEventStore({ path: file, pollIntervalMs: 20, synchronous: values.sync });
+const store = openSqliteEventStore({ path: file, pollIntervalMs: 20 });
 const connection = await connectNats({ servers: url, user: values.user, pass: values.pass, name: serverId });
 const node = await startWorldNode({
   bus: createNatsRequestBus(connection),
