@@ -76,7 +76,7 @@ export const createRateLimiter = (limits: RateLimits, now: () => number = () => 
     const dot = kind.indexOf('.');
     const category = kind.slice(0, dot);
     let commands = overrides.get(category);
-    if (commands === undefined) overrides.set(category, (commands = new Map()));
+    if (commands === undefined) overrides.set(category, (commands = new Map<string, Budget>()));
     commands.set(kind.slice(dot + 1), budget);
   }
   const budgetOf = (issuer: Issuer, category: string, command: string): Budget =>

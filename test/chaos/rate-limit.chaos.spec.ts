@@ -204,6 +204,8 @@ authorization {
     const hostPid = host.child.pid ?? 0;
     const cpu: CpuReading[] = [];
     const samples = await steadyLoad(transport, players, 'z', startAt + WINDOWS * WINDOW_MS, () => cpu.push({ at: now(), cpuMs: cpuMsOf(hostPid) }));
+    const flooderCpuMs = cpuMsOf(flooder.child.pid ?? 0);
+    const natsCpuMs = cpuMsOf(nats.pid);
     await flooder.waitFor((lines) => lines.some((line) => line.startsWith('result ')), 60_000);
     const floods = (JSON.parse((flooder.lines.find((line) => line.startsWith('result ')) ?? '').slice('result '.length)) as FloodWindow[]).map(
       (flood) => ({ ...flood, bound: budget.burst + (budget.perSecond * flood.spanMs) / 1000 }),
@@ -254,6 +256,7 @@ authorization {
     console.log(`players p99 per quiet window (ms): ${quietP99.map(round2).join(', ')}`);
     console.log(`players p99 per flooded window (ms): ${floodP99.map(round2).join(', ')}`);
     console.log(`host CPU per window (share of a core): ${hostCpu.map(round2).join(', ')}`);
+    console.log(`flooder process CPU ${round2(flooderCpuMs / 1000)} s, nats-server ${round2(natsCpuMs / 1000)} s, over ${round2((now() - startAt) / 1000)} s of windows`);
     console.log(
       `rate-limit chaos: players p99 median quiet ${round2(quietMedian)} ms, flooded ${round2(floodMedian)} ms (x${round2(ratio)}); ` +
         `pooled ${round2(pooledQuiet)} / ${round2(pooledFlood)} ms; flooder ${sent} sent, ${accepted} accepted, ${rateLimited} rate limited; ` +
