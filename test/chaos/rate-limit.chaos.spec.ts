@@ -43,12 +43,12 @@ const PLAYERS = 20;
 /** Each player's changeZone rate: far inside the default budget (20/s, burst 40). */
 const PLAYER_RATE = 10;
 /** Quiet and flooded windows in all (half each). */
-const WINDOWS = scaled({ short: 14, full: 40 });
-const WINDOW_MS = scaled({ short: 2_000, full: 3_000 });
+const WINDOWS = scaled({ short: 28, full: 100 });
+const WINDOW_MS = scaled({ short: 1_000, full: 1_200 });
 const FLOOD_RATE = scaled({ short: 2_000, full: 4_000 });
 const WARM_UP_MS = 2_000;
 /** Samples sent this soon after a window begins are left out: the flood starting or draining. */
-const SETTLE_MS = 250;
+const SETTLE_MS = 150;
 const P99_TOLERANCE = 1.2;
 const FLOODER = 'flooder';
 const TICK_MS = 10;
