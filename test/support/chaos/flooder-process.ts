@@ -47,6 +47,9 @@ export interface FloodWindow {
   readonly skipped: number;
   /** From the window's first send to its last reply: the longest the host can have been refilling the bucket for it. */
   readonly spanMs: number;
+  /** The same span on the wall clock (epoch ms). */
+  readonly firstSendAt: number;
+  readonly lastReplyAt: number;
   /** The zones of its accepted commands, to find in the log. */
   readonly acceptedZones: readonly string[];
 }
@@ -150,6 +153,8 @@ const result: FloodWindow[] = [...tallies].map(([window, tally]) => ({
   other: tally.other,
   skipped: tally.skipped,
   spanMs: tally.lastReplyAt - tally.firstSendAt,
+  firstSendAt: tally.firstSendAt,
+  lastReplyAt: tally.lastReplyAt,
   acceptedZones: tally.acceptedZones,
 }));
 process.stdout.write(`result ${JSON.stringify(result)}\n`);
