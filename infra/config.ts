@@ -1,6 +1,22 @@
 import { z } from 'zod';
+import type { Budget, RateLimits } from '../actors/runtime/rate-limiter.js';
 import { ShardkeepError } from '../events/errors.js';
 import { LOG_LEVELS, type LogLevel } from './logging/logger.js';
+import { parseBudget, parseKindBudgets, type Parsed } from './rate-limit-settings.js';
+import { worldActors } from './world/world-node.js';
+
+/** Every `<category>.<command>` the world serves: what a per-kind budget may name. */
+const worldCommandKinds = (): ReadonlySet<string> =>
+  new Set(worldActors().flatMap((type) => Object.keys(type.commands).map((command) => `${type.category}.${command}`)));
+
+/** A setting parsed by one of the rate-limit parsers: each problem becomes its own issue, so its own line. */
+const parsedWith = <T>(parse: (text: string) => Parsed<T>) =>
+  z.string().transform((text, context): T => {
+    const parsed = parse(text);
+    if (parsed.ok) return parsed.value;
+    for (const message of parsed.problems) context.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  });
 
 /**
  * Everything Shardkeep reads from its environment, validated once at start. Only
@@ -32,6 +48,10 @@ const EnvironmentSchema = z.object({
   SHARDKEEP_HTTP_PORT: z
     .union([z.literal('off'), z.coerce.number().int('must be a whole number').min(0).max(65_535)])
     .default(7070),
+  SHARDKEEP_RATE_LIMIT: parsedWith<Budget>(parseBudget).prefault('20/40'),
+  SHARDKEEP_RATE_LIMIT_KINDS: parsedWith((text) => parseKindBudgets(text, worldCommandKinds())).prefault('player.login=1/5'),
+  SHARDKEEP_RATE_LIMIT_SERVERS: parsedWith<Budget>(parseBudget).prefault('off'),
+  SHARDKEEP_RATE_LIMIT_BUCKETS: z.coerce.number().int('must be a whole number').min(1).max(100_000_000).default(100_000),
 });
 
 /** Every setting's name: the environment variables, and the keys of a configuration file. */
@@ -58,6 +78,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** The metrics and console endpoint; undefined when turned off. */
   readonly http: { readonly host: string; readonly port: number } | undefined;
+  /** Budgets per issuer and command kind; each host keeps its own buckets. */
+  readonly rateLimits: RateLimits;
 }
 
 export class ConfigError extends ShardkeepError {
@@ -100,6 +122,12 @@ export const parseConfig = (environment: Readonly<Record<string, string | undefi
     redis: env.REDIS_URL === undefined ? undefined : { url: env.REDIS_URL },
     rebuild: { redis: rebuildRedisUrl === undefined ? undefined : { url: rebuildRedisUrl }, nats: rebuildNats },
     logLevel: env.SHARDKEEP_LOG_LEVEL,
+    rateLimits: {
+      players: env.SHARDKEEP_RATE_LIMIT,
+      kinds: env.SHARDKEEP_RATE_LIMIT_KINDS,
+      servers: env.SHARDKEEP_RATE_LIMIT_SERVERS,
+      maxBuckets: env.SHARDKEEP_RATE_LIMIT_BUCKETS,
+    },
     http: env.SHARDKEEP_HTTP_PORT === 'off' ? undefined : { host: env.SHARDKEEP_HTTP_HOST, port: env.SHARDKEEP_HTTP_PORT },
     simulation: {
       enabled: env.SHARDKEEP_SIMULATE === undefined ? nats === undefined : env.SHARDKEEP_SIMULATE === 'on',

@@ -64,6 +64,70 @@ describe('configuration', () => {
   });
 });
 
+describe('rate limits', () => {
+  it('limits each player to 20 commands/s of each kind, 40 at once, logins to 1/s and 5 at once, and trusts servers by default', () => {
+    expect(parseConfig({}).rateLimits).toEqual({
+      players: { perSecond: 20, burst: 40 },
+      kinds: { 'player.login': { perSecond: 1, burst: 5 } },
+      servers: 'off',
+      maxBuckets: 100_000,
+    });
+  });
+
+  it('reads budgets as <rate>/<burst> or off, and per-kind budgets as a list that replaces the default one', () => {
+    const config = parseConfig({
+      SHARDKEEP_RATE_LIMIT: '0.5/3',
+      SHARDKEEP_RATE_LIMIT_KINDS: ' item.transfer=50/100 , player.touch=off',
+      SHARDKEEP_RATE_LIMIT_SERVERS: '1000/5000',
+      SHARDKEEP_RATE_LIMIT_BUCKETS: '2000',
+    });
+    expect(config.rateLimits).toEqual({
+      players: { perSecond: 0.5, burst: 3 },
+      kinds: { 'item.transfer': { perSecond: 50, burst: 100 }, 'player.touch': 'off' },
+      servers: { perSecond: 1000, burst: 5000 },
+      maxBuckets: 2000,
+    });
+    expect(parseConfig({ SHARDKEEP_RATE_LIMIT: 'off', SHARDKEEP_RATE_LIMIT_KINDS: 'none' }).rateLimits).toMatchObject({ players: 'off', kinds: {} });
+  });
+
+  it('names each bad budget, unknown kind and repeated kind on a line of its own', () => {
+    try {
+      parseConfig({
+        SHARDKEEP_RATE_LIMIT: '20',
+        SHARDKEEP_RATE_LIMIT_KINDS: 'player.logn=1/5,item.transfer=50/0.5,item.transfer=1/1,guild',
+        SHARDKEEP_RATE_LIMIT_SERVERS: 'unlimited',
+        SHARDKEEP_RATE_LIMIT_BUCKETS: '0',
+      });
+      expect.unreachable('the configuration is invalid');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems;
+      expect(problems).toHaveLength(7);
+      expect(problems[0]).toMatch(/^SHARDKEEP_RATE_LIMIT: "20" is not a budget: <rate>\/<burst>/);
+      expect(problems.filter((problem) => problem.startsWith('SHARDKEEP_RATE_LIMIT_KINDS: '))).toEqual([
+        expect.stringMatching(/player\.logn is not a command kind/),
+        expect.stringMatching(/item\.transfer: "50\/0\.5" is not a budget/),
+        expect.stringMatching(/item\.transfer is given twice/),
+        expect.stringMatching(/"guild" is not <category>\.<command>=<budget>/),
+      ]);
+      expect(problems).toContainEqual(expect.stringMatching(/^SHARDKEEP_RATE_LIMIT_SERVERS: "unlimited" is not a budget/));
+      expect(problems).toContainEqual(expect.stringMatching(/^SHARDKEEP_RATE_LIMIT_BUCKETS: /));
+    }
+  });
+
+  it('takes the same settings from a configuration file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shardkeep-config-'));
+    const path = join(dir, 'shardkeep.json');
+    writeFileSync(path, JSON.stringify({ SHARDKEEP_RATE_LIMIT: '5/10', SHARDKEEP_RATE_LIMIT_KINDS: 'player.login=off', SHARDKEEP_RATE_LIMIT_BUCKETS: 500 }));
+    expect(parseConfig(readConfigFile(path, SETTING_NAMES)).rateLimits).toEqual({
+      players: { perSecond: 5, burst: 10 },
+      kinds: { 'player.login': 'off' },
+      servers: 'off',
+      maxBuckets: 500,
+    });
+  });
+});
+
 describe('configuration file', () => {
   const write = (content: string): string => {
     const dir = mkdtempSync(join(tmpdir(), 'shardkeep-config-'));

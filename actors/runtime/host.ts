@@ -11,6 +11,7 @@ import type { ErrorCode } from './protocol/error-codes.js';
 import { encodeReply, failure, success, type CommandReply } from './protocol/reply.js';
 import { allCommandsSubscription, categorySubscription, createCommandSubjectParser, isSubjectProblem } from './protocol/subjects.js';
 import { isTraceparent, isTracestate } from './protocol/trace-context.js';
+import { describeBudget, type RateLimiter } from './rate-limiter.js';
 import type { SnapshotStore } from './snapshots.js';
 
 export interface ActorHostOptions {
@@ -40,6 +41,11 @@ export interface ActorHostOptions {
   readonly admit?: (command: AdmissionRequest) => Refusal | undefined;
   /** Called after every successful append, in the order of the actor's appends. */
   readonly onAppended?: (appended: AppendedBatch) => void;
+  /**
+   * Budgets per issuer and command kind, checked before the payload is decoded: a command
+   * past its issuer's budget is answered RATE_LIMITED and costs no more than its subject.
+   */
+  readonly rateLimiter?: RateLimiter;
 }
 
 export interface AdmissionRequest {
@@ -71,6 +77,8 @@ export interface HostStats {
   readonly activations: number;
   readonly passivations: number;
   readonly overloaded: number;
+  /** Commands refused with RATE_LIMITED. */
+  readonly rateLimited: number;
   readonly snapshotsWritten: number;
 }
 
@@ -91,7 +99,7 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
   const clock = options.clock ?? (() => new Date());
   const onError = options.onError ?? (() => undefined);
   const types = new Map(options.actors.map((type) => [type.category, type]));
-  const counters = { commands: 0, appends: 0, eventsAppended: 0, conflicts: 0, activations: 0, passivations: 0, overloaded: 0, snapshotsWritten: 0 };
+  const counters = { commands: 0, appends: 0, eventsAppended: 0, conflicts: 0, activations: 0, passivations: 0, overloaded: 0, rateLimited: 0, snapshotsWritten: 0 };
   let inFlight = 0;
   let stopping = false;
   let whenIdle: (() => void) | undefined;
@@ -141,6 +149,17 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
     if (spec === undefined) return refuse(request, 'NOT_FOUND', `${address.category} has no command ${address.command}`);
     if (spec.issuers !== undefined && !spec.issuers.includes(address.issuer.kind)) {
       return refuse(request, 'UNAUTHORIZED', `${address.command} may not be issued by a ${address.issuer.kind}`);
+    }
+    // After the command is known to exist, so buckets are only made for real kinds.
+    const overBudget = options.rateLimiter?.take(address.issuer, address.category, address.command);
+    if (overBudget !== undefined) {
+      counters.rateLimited += 1;
+      return refuse(
+        request,
+        'RATE_LIMITED',
+        `${address.issuer.kind} ${address.issuer.id} is over its rate limit for ${overBudget.kind} ` +
+          `(${describeBudget(overBudget.budget)}); nothing was applied, retry in ${overBudget.retryAfterMs} ms or later`,
+      );
     }
     if (stopping) return refuse(request, 'UNAVAILABLE', 'host is shutting down');
     if (options.admit !== undefined) {

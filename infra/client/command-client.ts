@@ -54,6 +54,8 @@ export class CommandClientOptionsError extends ShardkeepError {
  * Answers that say "not now, nothing was applied": the same command may be sent again.
  * CONCURRENT_MODIFICATION is one: the host gave up deciding against an actor another
  * host kept appending to; a later attempt with the same commandId is answered once.
+ * RATE_LIMITED is not: every attempt spends the issuer's budget again, so a client
+ * retrying it keeps itself limited; it goes back to the caller, who slows down.
  */
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['OVERLOADED', 'UNAVAILABLE', 'CONCURRENT_MODIFICATION']);
 

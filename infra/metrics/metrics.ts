@@ -15,6 +15,7 @@ export interface MetricSources {
     readonly activations: number;
     readonly passivations: number;
     readonly overloaded: number;
+    readonly rateLimited: number;
     readonly residentActors: number;
     readonly inFlight: number;
     readonly snapshotsWritten: number;
@@ -104,6 +105,7 @@ export const createMetrics = (sources: MetricSources): Metrics => {
       ['shardkeep_activations_total', 'Actors loaded into memory.', 'activations'],
       ['shardkeep_passivations_total', 'Actors dropped from memory (idle or LRU).', 'passivations'],
       ['shardkeep_overloaded_total', 'Commands refused with OVERLOADED.', 'overloaded'],
+      ['shardkeep_rate_limited_total', 'Commands refused with RATE_LIMITED: their issuer was past its budget for the kind.', 'rateLimited'],
       ['shardkeep_snapshots_written_total', 'Snapshots written.', 'snapshotsWritten'],
     ] as const;
     for (const [name, help, field] of hostTotals) totalOf(registry, name, help, [], (set) => set({}, host()[field]));

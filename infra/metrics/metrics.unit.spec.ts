@@ -29,7 +29,7 @@ describe('metrics', () => {
   it('reads the host, the trade queue and the projections when scraped, as running totals', async () => {
     let appends = 10;
     const metrics = createMetrics({
-      host: () => ({ appends, eventsAppended: 12, conflicts: 1, activations: 5, passivations: 2, overloaded: 0, residentActors: 3, inFlight: 1, snapshotsWritten: 0 }),
+      host: () => ({ appends, eventsAppended: 12, conflicts: 1, activations: 5, passivations: 2, overloaded: 0, rateLimited: 42, residentActors: 3, inFlight: 1, snapshotsWritten: 0 }),
       tradeQueue: () => ({ queued: 2, waiting: 1, active: 4, poolSize: 32, overloaded: 7, blockedSteps: 0, tradesClosed: { completed: 9, failed: 1, cancelled: 2 }, auctionsEnded: 3 }),
       projections: () => [{ projection: 'sessions', lagMs: 250, eventsProjected: 100, pendingEvents: 5, fenced: 0, failures: 0 }],
     });
@@ -38,6 +38,7 @@ describe('metrics', () => {
     const text = await metrics.render();
     expect(text).toContain('shardkeep_appends_total 15');
     expect(text).toContain('shardkeep_resident_actors 3');
+    expect(text).toContain('shardkeep_rate_limited_total 42');
     expect(text).toContain('shardkeep_trade_queue_depth 3');
     expect(text).toContain('shardkeep_trades_closed_total{outcome="completed"} 9');
     expect(text).toContain('shardkeep_projection_lag_seconds{projection="sessions"} 0.25');

@@ -113,7 +113,14 @@ export const startDeployment = async (config: Config, onError: (error: unknown, 
       metrics.observeCommand(category, command, outcome, seconds);
       history.observeLatency(seconds);
     });
-    const node = await startWorldNode({ bus: observed, transport, store, snapshots: createEventStoreSnapshots(store), onError });
+    const node = await startWorldNode({
+      bus: observed,
+      transport,
+      store,
+      snapshots: createEventStoreSnapshots(store),
+      rateLimits: config.rateLimits,
+      onError,
+    });
     parts.node = node;
     drainers.push(() => node.stop());
     const projections = createProjectionSet({
@@ -155,6 +162,7 @@ const emptyHostStats = {
   activations: 0,
   passivations: 0,
   overloaded: 0,
+  rateLimited: 0,
   residentActors: 0,
   inFlight: 0,
   snapshotsWritten: 0,

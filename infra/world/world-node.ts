@@ -7,6 +7,7 @@ import type { RequestBus, RequestTransport } from '../../actors/runtime/bus.js';
 import type { ActorType } from '../../actors/runtime/actor-definition.js';
 import { createActorHost, type ActorHost } from '../../actors/runtime/host.js';
 import type { HostLimits } from '../../actors/runtime/host-options.js';
+import { createRateLimiter, type RateLimits } from '../../actors/runtime/rate-limiter.js';
 import type { SnapshotStore } from '../../actors/runtime/snapshots.js';
 import { tradeActor } from '../../actors/trade/definition.js';
 import type { EventStore } from '../../events/store/index.js';
@@ -41,6 +42,8 @@ export interface WorldNodeOptions {
   readonly store: EventStore;
   readonly snapshots?: SnapshotStore;
   readonly limits?: Partial<HostLimits>;
+  /** Budgets per issuer and command kind, in buckets of this node's own; none when absent. */
+  readonly rateLimits?: RateLimits;
   readonly world?: WorldOptions;
   readonly processManager?: Omit<ProcessManagerOptions, 'store' | 'sender' | 'clock' | 'onError'>;
   /** The node's name on the subjects its trade queue sends on (`mmo.cmd.server.<name>…`). */
@@ -75,6 +78,7 @@ export const startWorldNode = async (options: WorldNodeOptions): Promise<WorldNo
     serveEveryCommandSubject: true,
     ...(options.snapshots === undefined ? {} : { snapshots: options.snapshots }),
     ...(options.limits === undefined ? {} : { limits: options.limits }),
+    ...(options.rateLimits === undefined ? {} : { rateLimiter: createRateLimiter(options.rateLimits) }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     onError,
     admit: (request) => processManager.admit(request),

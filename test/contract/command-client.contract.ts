@@ -157,6 +157,13 @@ export const describeCommandClientContract = (label: string, open: () => Promise
       expect(delivered).toHaveLength(1);
     });
 
+    it('returns RATE_LIMITED at once: retrying would only spend more of the budget', async () => {
+      const delivered = await host(() => failure('RATE_LIMITED', 'over the limit'));
+      const reply = await client({ backoff: { initialMs: 5 } }).send({ category, actorId: 'a1', command: 'act', data: {} });
+      expect(reply).toEqual(failure('RATE_LIMITED', 'over the limit'));
+      expect(delivered).toHaveLength(1);
+    });
+
     it('retries while nobody serves the subject, then answers UNAVAILABLE', async () => {
       const reply = await client({ deadlineMs: 300, backoff: { initialMs: 5 } }).send({ category, actorId: 'a1', command: 'act', data: {} });
       expect(reply.ok === false && reply.error.code).toBe('UNAVAILABLE');

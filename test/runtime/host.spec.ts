@@ -5,6 +5,7 @@ import { createEmbeddedBus, type EmbeddedBus } from '../../infra/bus/index.js';
 import { createMemoryEventStore } from '../../infra/eventstore/memory/memory-event-store.js';
 import type { ActorHost } from '../../actors/runtime/host.js';
 import { decodeReply } from '../../actors/runtime/protocol/reply.js';
+import { createRateLimiter } from '../../actors/runtime/rate-limiter.js';
 import { counterDefinition, counterEvents } from '../support/actors/counter.js';
 import { instrument, player, send, server, sleep, startHost, streamEvents } from './harness.js';
 
@@ -348,6 +349,60 @@ describe('actor host', () => {
       let logged = 0;
       for (let actor = 0; actor < 5; actor += 1) logged += await totalOf(slow, `d${actor}`);
       expect(logged).toBe(ok);
+    });
+  });
+
+  describe('rate limits', () => {
+    /** A limiter on a clock the test moves: 1 add per second and 3 at once for players, servers trusted. */
+    const limited = async () => {
+      const clock = { ms: 0 };
+      const rateLimiter = createRateLimiter(
+        { players: { perSecond: 1, burst: 3 }, kinds: { 'counter.mark': 'off' }, servers: 'off', maxBuckets: 100 },
+        () => clock.ms,
+      );
+      return { clock, started: await host({ rateLimiter }) };
+    };
+    const codes = (replies: readonly { ok: boolean; error?: { code: string } }[]) => replies.map((reply) => (reply.ok ? 'ok' : reply.error?.code));
+
+    it('refuses a player past its budget with RATE_LIMITED, appends nothing for it, and still serves other players', async () => {
+      const { started } = await limited();
+      const flood = [];
+      for (let index = 0; index < 6; index += 1) flood.push(await send(bus, 'a1', 'add', { amount: 1 }, { issuer: player('p1') }));
+      expect(codes(flood)).toEqual(['ok', 'ok', 'ok', 'RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED']);
+      const refused = flood[3];
+      expect(!refused?.ok && refused?.error.message).toMatch(/^player p1 is over its rate limit for counter\.add \(1\/s, burst 3\); nothing was applied, retry in 1000 ms/);
+
+      const others = await Promise.all([1, 2, 3].map(() => send(bus, 'a1', 'add', { amount: 10 }, { issuer: player('p2') })));
+      expect(codes(others)).toEqual(['ok', 'ok', 'ok']);
+      expect(codes(await Promise.all([1, 2, 3, 4, 5].map(() => send(bus, 'a1', 'add', { amount: 100 }, { issuer: server }))))).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+
+      expect(await streamEvents(store, 'counter-a1')).toHaveLength(3 + 3 + 5);
+      expect(await totalOf(store, 'a1')).toBe(3 + 30 + 500);
+      expect(started.stats()).toMatchObject({ rateLimited: 3, commands: 11 });
+    });
+
+    it('lets a player in again as its budget refills', async () => {
+      const { clock } = await limited();
+      const sendAdd = () => send(bus, 'a1', 'add', { amount: 1 }, { issuer: player('p1') });
+      for (let index = 0; index < 4; index += 1) await sendAdd();
+      clock.ms += 999;
+      expect(await sendAdd()).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+      clock.ms += 1;
+      expect(await sendAdd()).toMatchObject({ ok: true, revision: 3 });
+      clock.ms += 10_000;
+      expect(codes(await Promise.all([1, 2, 3, 4].map(() => sendAdd())))).toEqual(['ok', 'ok', 'ok', 'RATE_LIMITED']);
+      expect(await totalOf(store, 'a1')).toBe(7);
+    });
+
+    it('refuses before reading the payload, and leaves kinds whose budget is off alone', async () => {
+      await limited();
+      for (let index = 0; index < 3; index += 1) await send(bus, 'a1', 'add', { amount: 1 }, { issuer: player('p1') });
+      // Bytes that would be VALIDATION are not even looked at once the budget is spent.
+      const reply = await bus.request('mmo.cmd.player.p1.counter.a1.add', Buffer.alloc(100_000, 0x91), { timeoutMs: 2_000 });
+      expect(decodeReply(reply as Uint8Array)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+      const marks = [];
+      for (let index = 0; index < 10; index += 1) marks.push(await send(bus, 'a1', 'mark', {}, { issuer: player('p1') }));
+      expect(marks.every((mark) => mark.ok)).toBe(true);
     });
   });
 });

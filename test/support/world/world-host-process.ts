@@ -9,12 +9,18 @@
  *
  *   node --import tsx test/support/world/world-host-process.ts <sqlite file> <nats url> <server id>
  *        [--stale-after-ms N] [--user U --pass P] [--snapshots]
+ *        [--rate-limits [--rate-limit <budget>] [--rate-limit-kinds <list>]]
+ *
+ * `--rate-limits` turns on `npm start`'s rate limits, read by its own configuration parser:
+ * its defaults, or the budgets given (the forms of SHARDKEEP_RATE_LIMIT and
+ * SHARDKEEP_RATE_LIMIT_KINDS).
  */
 import { parseArgs } from 'node:util';
 import { createEventStoreSnapshots } from '../../../actors/runtime/snapshots.js';
 import { openSqliteEventStore } from '../../../infra/eventstore/sqlite/index.js';
 import { connectNats, createNatsRequestBus, createNatsRequestTransport } from '../../../infra/nats/index.js';
 import { startWorldNode } from '../../../infra/world/world-node.js';
+import { parseConfig } from '../../../infra/config.js';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -23,12 +29,22 @@ const { positionals, values } = parseArgs({
     user: { type: 'string', default: 'host' },
     pass: { type: 'string', default: 'host' },
     snapshots: { type: 'boolean', default: false },
+    'rate-limits': { type: 'boolean', default: false },
+    'rate-limit': { type: 'string' },
+    'rate-limit-kinds': { type: 'string' },
   },
 });
 const [file, url, serverId] = positionals;
 if (file === undefined || url === undefined || serverId === undefined) {
   throw new Error('usage: world-host-process.ts <sqlite file> <nats url> <server id> [options]');
 }
+
+const rateLimits = values['rate-limits']
+  ? parseConfig({
+      ...(values['rate-limit'] === undefined ? {} : { SHARDKEEP_RATE_LIMIT: values['rate-limit'] }),
+      ...(values['rate-limit-kinds'] === undefined ? {} : { SHARDKEEP_RATE_LIMIT_KINDS: values['rate-limit-kinds'] }),
+    }).rateLimits
+  : undefined;
 
 const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
@@ -39,6 +55,7 @@ const node = await startWorldNode({
   transport: createNatsRequestTransport(connection),
   store,
   ...(values.snapshots ? { snapshots: createEventStoreSnapshots(store) } : {}),
+  ...(rateLimits === undefined ? {} : { rateLimits }),
   world: { guildBatchWindowMs: 0 },
   processManager: { staleAfterMs: Number(values['stale-after-ms']), tickMs: 100, maxBackoffMs: 500 },
   serverId,
