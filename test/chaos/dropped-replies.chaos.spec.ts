@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandReply } from '../../actors/runtime/protocol/reply.js';
 import { openSqliteEventStore } from '../../infra/eventstore/sqlite/index.js';
-import { createCommandClient, createTypedClient, type CommandClient, type CommandRequest } from '../../infra/client/index.js';
+import { createCommandClient, createTypedClient, type CommandClient } from '../../infra/client/index.js';
 import { seededRandom } from '../../scripts/simulation/random.js';
 import { balanceOf, holderOf, seedWorld, startInProcessWorld, type InProcessWorld } from '../process/world-fixture.js';
 import { readCommandLog } from '../support/chaos/command-log.js';
 import { dropReplies, type ReplyDrop } from '../support/chaos/dropping-transport.js';
 import { chaosProfile, recordFigure, scaled } from '../support/chaos/figures.js';
+import { createItemMover, seededItems, shareItems, type WorldCommand } from '../support/chaos/wallet-and-items.js';
 import { applicationsByCommand, classifyCommands, type ClientOutcome, type JepsenCounts, type SentCommand } from '../support/chaos/jepsen.js';
 
 /**
@@ -40,12 +41,7 @@ type Commands = {
   item: { transfer: { from: string; to: string } };
 };
 
-interface Sent extends SentCommand {
-  /** What was sent, to send it again with the same commandId. */
-  readonly request: CommandRequest;
-  /** A credit's wallet and amount; a transfer's item and new owner. */
-  readonly credit?: { readonly player: string; readonly amount: number };
-  readonly transfer?: { readonly item: string; readonly to: string };
+interface Sent extends SentCommand, WorldCommand {
   readonly dropped: boolean;
 }
 
@@ -79,44 +75,28 @@ const runSeed = async (seed: number, world: InProcessWorld): Promise<SeedRun> =>
 
   const history: Sent[] = [];
   let duplicateAnswers = 0;
-  // Every item is moved by one worker only, so its owner is known between its transfers.
-  const owners = new Map<string, string>();
-  for (const player of players) for (let index = 0; index < ITEMS_PER_PLAYER; index += 1) owners.set(`${player}-i${index}`, player);
-  const items = [...owners.keys()];
+  const items = seededItems(players, ITEMS_PER_PLAYER);
+  const movers = shareItems(items, WORKERS).map((share) => createItemMover(players, share));
 
   const worker = async (index: number, count: number): Promise<void> => {
     const random = seededRandom(seed * 100 + index);
-    const mine = items.filter((_, itemIndex) => itemIndex % WORKERS === index);
-    const known = new Set(mine);
+    const mover = movers[index];
+    if (mover === undefined) throw new Error(`no mover for worker ${index}`);
     for (let sequence = 0; sequence < count; sequence += 1) {
       const commandId = `${run}-w${index}-c${sequence}`;
       if (random() < DROP_SHARE) {
         const roll = random();
         drops.set(commandId, { mode: random() < 0.5 ? 'late' : 'early', attempts: roll < 0.6 ? 1 : roll < 0.85 ? 2 : Infinity });
       }
-      const usable = [...known];
-      if (random() < 0.5 || usable.length === 0) {
-        const player = players[Math.floor(random() * players.length)] ?? '';
-        const amount = 1 + Math.floor(random() * 1_000);
-        const data = { amount, cause: 'loot', reference: `${commandId}-ref` } as const;
-        const reply = await credit(player, data, { commandId });
-        if (reply.ok && reply.duplicate === true) duplicateAnswers += 1;
-        const request = { category: 'player', actorId: player, command: 'credit', data };
-        history.push({ commandId, outcome: outcomeOf(reply), request, credit: { player, amount }, dropped: drops.has(commandId) });
-      } else {
-        const item = usable[Math.floor(random() * usable.length)] ?? '';
-        const from = owners.get(item) ?? '';
-        const others = players.filter((player) => player !== from);
-        const to = others[Math.floor(random() * others.length)] ?? '';
-        const reply = await transfer(item, { from, to }, { commandId });
-        if (reply.ok && reply.duplicate === true) duplicateAnswers += 1;
-        const outcome = outcomeOf(reply);
-        if (outcome === 'ok') owners.set(item, to);
-        // Where an unknown transfer left the item only the log says: it is not moved again.
-        if (outcome === 'unknown') known.delete(item);
-        const request = { category: 'item', actorId: item, command: 'transfer', data: { from, to } };
-        history.push({ commandId, outcome, request, transfer: { item, to }, dropped: drops.has(commandId) });
-      }
+      const command = mover.next(commandId, random);
+      const reply =
+        command.credit === undefined
+          ? await transfer(command.request.actorId, { from: command.transfer?.from ?? '', to: command.transfer?.to ?? '' }, { commandId })
+          : await credit(command.credit.player, { amount: command.credit.amount, cause: 'loot', reference: command.credit.reference }, { commandId });
+      if (reply.ok && reply.duplicate === true) duplicateAnswers += 1;
+      const outcome = outcomeOf(reply);
+      mover.settle(command, outcome);
+      history.push({ ...command, outcome, dropped: drops.has(commandId) });
     }
   };
   await Promise.all(
@@ -134,8 +114,8 @@ const runSeed = async (seed: number, world: InProcessWorld): Promise<SeedRun> =>
       settledHistory.push(sent);
       continue;
     }
-    const again = outcomeOf(await settler.send({ ...sent.request, commandId: sent.commandId }));
-    if (again === 'ok' && sent.transfer !== undefined) owners.set(sent.transfer.item, sent.transfer.to);
+    const again = outcomeOf(await settler.send(sent.request));
+    movers.forEach((mover) => mover.settle(sent, again));
     settledHistory.push({ commandId: sent.commandId, outcome: again });
   }
   const events = await readCommandLog(world.store, mine);
@@ -152,7 +132,9 @@ const runSeed = async (seed: number, world: InProcessWorld): Promise<SeedRun> =>
   }
   let holderMismatches = 0;
   // Every unknown transfer was settled above, so every item's owner is known.
-  for (const [item, owner] of owners) if ((await holderOf(world.store, item)) !== owner) holderMismatches += 1;
+  for (const mover of movers) {
+    for (const [item, owner] of mover.owners) if ((await holderOf(world.store, item)) !== owner) holderMismatches += 1;
+  }
 
   return {
     seed,
