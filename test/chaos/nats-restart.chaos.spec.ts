@@ -21,7 +21,7 @@ import { startScript, type ScriptProcess } from '../support/sqlite/script-proces
  * Figure 8 of RELIABILITY.md: the nats-server is SIGKILLed and started again on the same
  * port while game servers send commands. A world host runs in a process of its own on a
  * durable SQLite log (synchronous=FULL); two game servers (two NATS connections, the
- * product's reconnect settings) send wallet credits and item transfers through the typed
+ * product's reconnect settings; one with the client's default deadline, one impatient) send wallet credits and item transfers through the typed
  * client's retries. After the restarts, every command left unknown is sent again with its
  * commandId until it gets an answer; then the log is read back and every command
  * classified the Jepsen way. Recovery is the time from a restart (the server ready again)
@@ -101,12 +101,15 @@ authorization {
     host = startScript(HOST_PROCESS, [file, server.url, 'host-a']);
     await host.waitFor((lines) => lines.includes('ready'), 30_000);
 
-    // The game servers connect as the product does (connectNats: reconnect forever, nats.js's pauses).
+    // The game servers connect as the product does (connectNats: reconnect forever, nats.js's
+    // pauses). The first keeps the client's default deadline (5 s), which outlasts a restart;
+    // the second gives up after 1.5 s, so its commands in flight at a kill end unknown.
     const clients: CommandClient[] = [];
     for (let index = 0; index < CLIENTS; index += 1) {
       const connection = await connectNats({ servers: server.url, user: 'gameserver', pass: 'gameserver', name: `game-server-${index}` });
       connections.push(connection);
-      clients.push(createCommandClient({ transport: createNatsRequestTransport(connection), issuer: { kind: 'server', id: `gs${index}` } }));
+      const deadlines = index === 0 ? {} : { timeoutMs: 1_000, deadlineMs: 1_500 };
+      clients.push(createCommandClient({ transport: createNatsRequestTransport(connection), issuer: { kind: 'server', id: `gs${index}` }, ...deadlines }));
     }
     const [firstConnection] = connections;
 
