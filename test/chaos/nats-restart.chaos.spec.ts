@@ -21,9 +21,10 @@ import { startScript, type ScriptProcess } from '../support/sqlite/script-proces
  * Figure 8 of RELIABILITY.md: the nats-server is SIGKILLed and started again on the same
  * port while game servers send commands. A world host runs in a process of its own on a
  * durable SQLite log (synchronous=FULL); two game servers (two NATS connections, the
- * product's reconnect settings; one with the client's default deadline, one impatient) send wallet credits and item transfers through the typed
- * client's retries. After the restarts, every command left unknown is sent again with its
- * commandId until it gets an answer; then the log is read back and every command
+ * product's reconnect settings; one with the client's default deadline, one impatient)
+ * send wallet credits and item transfers through the typed client's retries. A command left unknown is sent again with its commandId by the worker
+ * that sent it, at once, while the actor still remembers the id (and whatever is left after
+ * the load is sent again until answered); then the log is read back and every command
  * classified the Jepsen way. Recovery is the time from a restart (the server ready again)
  * to the first command acknowledged after it.
  *
@@ -44,6 +45,8 @@ const STEADY_MS = { min: 1_500, max: 3_000 };
 const DOWN_MS = { min: 200, max: 1_500 };
 /** A restart must be followed by an acknowledgement within this. */
 const RECOVERY_LIMIT_MS = 20_000;
+/** Resends of an unknown by the worker that sent it, then rounds of resending what is left after the load. */
+const RESENDS = 5;
 const SETTLE_ROUNDS = 10;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -52,6 +55,8 @@ const outcomeOf = (reply: CommandReply): ClientOutcome =>
   reply.ok ? 'ok' : reply.error.code === 'TIMEOUT' || reply.error.code === 'INTERNAL' ? 'unknown' : 'failed';
 
 interface Sent extends SentCommand, WorldCommand {
+  /** What the client's first call answered; `outcome` is the answer after resending an unknown. */
+  readonly firstOutcome: ClientOutcome;
   readonly client: number;
   readonly code: string;
 }
@@ -131,11 +136,18 @@ authorization {
       if (mover === undefined || client === undefined) throw new Error(`no mover or client for worker ${index}`);
       for (let sequence = 0; loading; sequence += 1) {
         const command = mover.next(`${run}-w${index}-c${sequence}`, own);
-        const reply = await client.send(command.request);
-        const outcome = outcomeOf(reply);
-        if (outcome === 'ok') acknowledgedAt.push(performance.now());
+        let reply = await client.send(command.request);
+        const firstOutcome = outcomeOf(reply);
+        if (firstOutcome === 'ok') acknowledgedAt.push(performance.now());
+        // An unknown is sent again with its commandId at once, as a game server settles a
+        // TIMEOUT: soon enough that the actor still remembers the id (its last 256 commands).
+        let outcome = firstOutcome;
+        for (let resend = 0; outcome === 'unknown' && resend < RESENDS; resend += 1) {
+          reply = await client.send(command.request);
+          outcome = outcomeOf(reply);
+        }
         mover.settle(command, outcome);
-        history.push({ ...command, outcome, client: index % CLIENTS, code: reply.ok ? 'ok' : reply.error.code });
+        history.push({ ...command, outcome, firstOutcome, client: index % CLIENTS, code: reply.ok ? 'ok' : reply.error.code });
         // A refusal (no responders while the host reconnects) is answered at once: do not spin.
         if (outcome === 'failed') await sleep(50);
       }
@@ -162,8 +174,8 @@ authorization {
     loading = false;
     await Promise.all(load);
 
-    // What a game server does with a TIMEOUT: the same commandId again, until it is answered.
-    const before = history.filter((sent) => sent.outcome === 'unknown').length;
+    // Whatever is still unknown: the same commandId again, until it is answered.
+    const before = history.filter((sent) => sent.firstOutcome === 'unknown').length;
     const settler = clients[0];
     if (settler === undefined) throw new Error('no client');
     const final = new Map<string, ClientOutcome>(history.map((sent) => [sent.commandId, sent.outcome]));
@@ -180,10 +192,13 @@ authorization {
 
     log = openSqliteEventStore({ path: file, readonly: true });
     const events = await readCommandLog(log, (commandId) => commandId.startsWith(`${run}-w`));
-    const asAnswered = classifyCommands(history, events);
+    const asAnswered = classifyCommands(
+      history.map((sent) => ({ commandId: sent.commandId, outcome: sent.firstOutcome })),
+      events,
+    );
     const settled = classifyCommands(settledHistory, events);
     const recoveries = restarts.map((restart) => restart.recoverySeconds);
-    const refusals = history.filter((sent) => sent.outcome === 'failed');
+    const refusals = history.filter((sent) => sent.outcome === 'failed' || sent.firstOutcome === 'failed');
     const figures = {
       restarts,
       answered: asAnswered.counts,
