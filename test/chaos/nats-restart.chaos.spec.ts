@@ -117,7 +117,6 @@ authorization {
       clients.push(createCommandClient({ transport: createNatsRequestTransport(connection), issuer: { kind: 'server', id: `gs${index}` }, ...deadlines }));
     }
     const [firstConnection] = connections;
-
     if (firstConnection === undefined) throw new Error('no connection');
 
     const run = `f8s${SEED}`;
@@ -234,6 +233,7 @@ authorization {
         'server down s (max)': Math.max(...restarts.map((restart) => restart.downSeconds)),
         'recovery s (max)': Math.max(...recoveries),
         'recovery s (median)': round(median(recoveries)),
+        'kill to first ack s (max)': Math.max(...restarts.map((restart) => restart.outageSeconds)),
       },
       seeds: [SEED],
       method:
