@@ -27,6 +27,8 @@ export interface PendingReplies<Key> {
   settle(key: Key, outcome: RequestOutcome): boolean;
   /** Rejects the request under `key`: it could not be sent. */
   fail(key: Key, error: Error): void;
+  /** Whether `key` still waits for its reply (not settled, failed or expired). */
+  has(key: Key): boolean;
   /** Resolves every pending request with 'timeout' and stops the sweep. */
   closeAll(): void;
   readonly size: number;
@@ -91,6 +93,9 @@ export const createPendingReplies = <Key>(options: { readonly sweepMs?: number }
       if (entry === undefined) return;
       pending.delete(key);
       entry.reject(error);
+    },
+    has(key) {
+      return pending.has(key);
     },
     closeAll() {
       stopSweep();

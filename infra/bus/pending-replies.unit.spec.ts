@@ -12,6 +12,17 @@ describe('pending replies', () => {
     expect(replies.size).toBe(0);
   });
 
+  it('tells which keys still wait for their reply', async () => {
+    const replies = createPendingReplies<string>({ sweepMs: 5 });
+    const expiring = replies.add('a', 10);
+    void replies.add('b', 60_000);
+    expect([replies.has('a'), replies.has('b'), replies.has('c')]).toEqual([true, true, false]);
+    expect(await expiring).toBe('timeout');
+    expect(replies.has('a')).toBe(false);
+    replies.settle('b', 'timeout');
+    expect(replies.has('b')).toBe(false);
+  });
+
   it('expires requests by their own timeout, whatever the order they came in', async () => {
     const replies = createPendingReplies<number>({ sweepMs: 5 });
     const slow = replies.add(1, 200);

@@ -1,4 +1,4 @@
-import { createInbox, headers as natsHeaders, type MsgHdrs, type NatsConnection } from 'nats';
+import { createInbox, Events, headers as natsHeaders, type MsgHdrs, type NatsConnection } from 'nats';
 import type { RequestTransport } from '../../actors/runtime/bus.js';
 import { createPendingReplies, TransportClosedError } from '../bus/pending-replies.js';
 
@@ -41,6 +41,12 @@ const asError = (error: unknown): Error => (error instanceof Error ? error : new
  * a request on a subject nobody subscribes to is answered by an empty message whose status
  * header is 503. A late reply (after the timeout) finds no entry and is dropped.
  *
+ * Requests made while the connection is down are held here and published once it is back.
+ * nats.js would buffer them, but each reconnect attempt resets its outbound buffer, so they
+ * were dropped without a word and every command sent during a NATS restart waited out its
+ * whole timeout (figure 8 of RELIABILITY.md). Held ones whose requester gave up meanwhile
+ * are not published: their timeout was already answered, and a retry carries the same bytes.
+ *
  * Reply bytes are a view of the connection's read buffer: decode them, or copy them to keep.
  * close() answers every pending request with 'timeout' and unsubscribes; requests after it
  * reject with TransportClosedError. It does not close the connection, which the caller owns.
@@ -57,6 +63,20 @@ export const createNatsRequestTransport = (nc: NatsConnection, options: NatsRequ
   let scheduled: NodeJS.Immediate | undefined;
   let sequence = 0;
   let closed = false;
+  // Whether nats.js can send now; followed from its status events.
+  let connected = true;
+
+  const followStatus = async (): Promise<void> => {
+    for await (const status of nc.status()) {
+      if (closed) return;
+      if (status.type === Events.Disconnect) {
+        connected = false;
+      } else if (status.type === Events.Reconnect) {
+        connected = true;
+        if (keys.length > 0) scheduled ??= setImmediate(publishOutbox);
+      }
+    }
+  };
 
   const subscription = nc.subscribe(`${inbox}.*`, {
     callback: (error, msg) => {
@@ -69,8 +89,23 @@ export const createNatsRequestTransport = (nc: NatsConnection, options: NatsRequ
     },
   });
 
+  const dropExpired = (): void => {
+    const kept = keys.flatMap((key, index) => (replies.has(key) ? [index] : []));
+    if (kept.length === keys.length) return;
+    subjects = kept.map((index) => subjects[index] ?? '');
+    payloads = kept.map((index) => payloads[index] ?? new Uint8Array());
+    headerSets = kept.map((index) => headerSets[index]);
+    keys = kept.map((index) => keys[index] ?? '');
+  };
+
   const publishOutbox = (): void => {
     scheduled = undefined;
+    // Held until the reconnect: nats.js would drop them (see above). What expired meanwhile
+    // goes, so a long outage holds no more than the requests still waiting.
+    if (!connected) {
+      dropExpired();
+      return;
+    }
     const batch = { subjects, payloads, keys, headerSets };
     subjects = [];
     payloads = [];
@@ -78,6 +113,8 @@ export const createNatsRequestTransport = (nc: NatsConnection, options: NatsRequ
     headerSets = [];
     for (let index = 0; index < batch.keys.length; index += 1) {
       const key = batch.keys[index] ?? '';
+      // Expired while held: its requester already has its 'timeout'.
+      if (!replies.has(key)) continue;
       const headers = batch.headerSets[index];
       try {
         const reply = `${inbox}.${key}`;
@@ -89,6 +126,8 @@ export const createNatsRequestTransport = (nc: NatsConnection, options: NatsRequ
       }
     }
   };
+
+  followStatus().catch(() => undefined);
 
   return {
     request(subject, payload, { timeoutMs, headers }) {

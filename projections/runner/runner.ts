@@ -1,4 +1,4 @@
-import type { EventStore, Position } from '../../events/store/index.js';
+import { comparePositions, type EventStore, type Position } from '../../events/store/index.js';
 import type { Notifier, ProjectionCache } from './cache-port.js';
 import { cacheViewOf, distinctReads } from './cache-view.js';
 import { decodeBatch } from './decode-batch.js';
@@ -32,6 +32,9 @@ import { RunnerCounters, type ProjectionRunnerStats } from './runner-stats.js';
  * checkpoint first. A runner of the old version is then fenced, finds no checkpoint and a
  * newer version active, and stops (`onSuperseded`) instead of projecting the whole log
  * again into keys nobody reads. A flushed Redis has no active version: that runner starts over.
+ * A runner finds out at its next commit, or, while the log is quiet, at its next idle wait,
+ * when it looks whether its checkpoint is still the one it committed: otherwise a flush in
+ * a quiet moment would leave the keys empty until the next event.
  */
 export interface ProjectionRunnerOptions {
   readonly store: EventStore;
@@ -156,6 +159,12 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     return active !== undefined && active > version ? active : undefined;
   };
 
+  /** Whether the stored checkpoint is the one this runner committed last (a fence otherwise). */
+  const checkpointStillOurs = async (committed: Position): Promise<boolean> => {
+    const stored = await cache.checkpoint(name, version);
+    return stored !== undefined && comparePositions(stored, committed) === 0;
+  };
+
   /**
    * One subscription's life: from the stored checkpoint until a stop, a fence or a failure.
    * Resolves with the active version instead when this one was retired.
@@ -188,6 +197,12 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
         if (batch === 'ended') {
           if (stopping) return undefined;
           throw new Error('the log subscription ended');
+        }
+        const idleWake = batch.events.length === 0 && batch.through === undefined && !batch.caughtUp && uncommitted === undefined;
+        if (idleWake && committed !== undefined) {
+          // An idle wait: is the checkpoint still ours? A flushed or restarted Redis lost it.
+          if (!(await checkpointStillOurs(committed))) return undefined;
+          continue;
         }
         counters.eventsInFlight = batch.events.length;
         const projected = await project(batch);

@@ -1,3 +1,4 @@
+import { Events } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTransportClosedError } from '../../infra/bus/pending-replies.js';
 import {
@@ -67,6 +68,32 @@ describe('nats request transport', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       await own.kill();
       expect(await pending).toBe('timeout');
+      await transport.close();
+      await Promise.all([hosts.close(), clients.close()]);
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it('holds a request made while the connection is down and sends it once the server is back', async () => {
+    const own = await startNatsServer({ jetstream: false });
+    try {
+      // Short pauses between reconnect attempts, the host's shorter, so it serves again first.
+      const hosts = await connectNats({ servers: own.url, reconnectTimeWaitMs: 50 });
+      const clients = await connectNats({ servers: own.url, reconnectTimeWaitMs: 1_000 });
+      await createNatsRequestBus(hosts).serve('echo', 'q', (request) => request.respond(request.payload));
+      const transport = createNatsRequestTransport(clients);
+      const disconnected = (async () => {
+        for await (const status of clients.status()) if (status.type === Events.Disconnect) return;
+      })();
+      await own.kill();
+      await disconnected;
+      // nats.js itself would drop this publish: each reconnect attempt discards its outbound buffer.
+      const pending = transport.request('echo', bytes('held'), { timeoutMs: 8_000 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await own.restart();
+      const reply = await pending;
+      expect(typeof reply === 'string' ? reply : new TextDecoder().decode(reply)).toBe('held');
       await transport.close();
       await Promise.all([hosts.close(), clients.close()]);
     } finally {

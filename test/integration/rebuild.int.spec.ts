@@ -4,25 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { formatPosition, type EventStore } from '../../events/store/index.js';
-import { createEmbeddedProjectionCache } from '../../infra/cache/index.js';
+import { formatPosition } from '../../events/store/index.js';
 import { parseConfig } from '../../infra/config.js';
 import { connectRedis, createRedisProjectionCache, type RedisConnection } from '../../infra/redis/index.js';
 import { startDeployment, type Deployment } from '../../infra/world/deployment.js';
-import {
-  buildVersion,
-  diffKeyspaces,
-  digestVersion,
-  headOf,
-  keyspaceDigest,
-  rebuildProjection,
-  RebuildInterruptedError,
-  type KeyDigests,
-} from '../../projections/rebuild/index.js';
-import type { Projection, ProjectionCache } from '../../projections/runner/index.js';
+import { headOf, keyspaceDigest, rebuildProjection, RebuildInterruptedError } from '../../projections/rebuild/index.js';
+import type { ProjectionCache } from '../../projections/runner/index.js';
 import { pack } from '../../projections/shared/msgpack.js';
 import { createWorldProjections } from '../../projections/world-projections.js';
 import { createWorldSimulation, type WorldSimulation } from '../../scripts/simulation/world-simulation.js';
+import { activeDigests, divergence, replayDigests } from '../support/projections/divergence.js';
 import { startRedisServer, type RedisServerHandle } from '../support/servers/redis-server.js';
 
 /**
@@ -59,26 +50,6 @@ const runRebuild = (args: readonly string[], env: Readonly<Record<string, string
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-};
-
-/** What a replay of the log builds: the projection from position 0 into a fresh embedded cache. */
-const replayDigests = async (store: EventStore, projection: Projection): Promise<KeyDigests> => {
-  const cache = createEmbeddedProjectionCache();
-  await buildVersion({ store, cache, projection, version: 1 });
-  const digests = await digestVersion(cache, projection.name, 1);
-  await cache.close();
-  return digests;
-};
-
-const activeDigests = async (cache: ProjectionCache, projection: string): Promise<KeyDigests> => {
-  const active = await cache.activeVersion(projection);
-  if (active === undefined) throw new Error(`${projection} has no active version`);
-  return digestVersion(cache, projection, active);
-};
-
-const divergence = (live: KeyDigests, replay: KeyDigests): number => {
-  const diff = diffKeyspaces(live, replay, 5);
-  return diff.added + diff.removed + diff.changed;
 };
 
 describe('rebuild against redis-server and a log the world wrote (figures 9 and 11)', () => {

@@ -206,6 +206,22 @@ describe('projection runner', () => {
     expect(await checkCounts(store, cache, { name: 'counting', version: 1 })).toMatchObject({ events: 35, ...exact });
   });
 
+  it('notices its checkpoint gone while the log is quiet, and projects the log again without waiting for an event', async () => {
+    const { store, cache, start } = fixture();
+    await appendZoneChanges(store, 'player-a', 30);
+    const runner = start();
+    await runner.whenCaughtUp();
+    const head = formatPosition(await headOf(store));
+    expect(await cache.dropVersion('counting', 1)).toBeGreaterThan(0);
+    // No event follows: an idle runner looks at its checkpoint once per idle wait (1 s).
+    await vi.waitFor(async () => expect(formatPosition((await cache.checkpoint('counting', 1)) ?? { commit: -1n, prepare: -1n })).toBe(head), {
+      timeout: 10_000,
+      interval: 50,
+    });
+    expect(runner.stats().checkpoint).toBe(head);
+    expect(await checkCounts(store, cache, { name: 'counting', version: 1 })).toMatchObject({ events: 30, ...exact });
+  });
+
   it('stops, instead of projecting the log again, once a rebuild switched to a newer version and dropped its own', async () => {
     const { store, cache, start } = fixture();
     await appendZoneChanges(store, 'player-a', 30);
