@@ -60,7 +60,7 @@ const formatDuration = (ms: number): string => {
 };
 
 const tableRows = (outcomes: readonly FigureOutcome[]): string[] => [
-  '| # | figure | result | measurements | seeds |',
+  '| # | what it checks | result | measurements | seeds |',
   '|---|---|---|---|---|',
   ...outcomes.map(({ entry, records, ...outcome }) =>
     `| ${entry.figure} | ${cell(entry.checks)} | ${cell(resultOf({ entry, records, ...outcome }))} | ${cell(measurementsCell(records))} | ${cell(seedsOf(records))} |`,
@@ -69,8 +69,8 @@ const tableRows = (outcomes: readonly FigureOutcome[]): string[] => [
 
 const methodSection = (outcome: FigureOutcome): string[] => {
   const { entry, records } = outcome;
-  const files = outcome.specs.length === 0 ? 'no spec file yet' : outcome.specs.map((spec) => `\`${spec.path}\`${spec.status === 'absent' ? ' (not written yet)' : ''}`).join(', ');
-  const lines = [`### ${entry.figure}. ${entry.checks}`, '', `Measured by ${entry.how}; ${files}.`, ''];
+  const files = outcome.specs.length === 0 ? 'none yet' : outcome.specs.map((spec) => `\`${spec.path}\`${spec.status === 'absent' ? ' (not written yet)' : ''}`).join(', ');
+  const lines = [`### ${entry.figure}. ${entry.checks}`, '', `How (RELIABILITY.md): ${entry.how}. Spec files: ${files}.`, ''];
   if (records.length === 0) return [...lines, `No record: ${outcome.reason ?? 'nothing recorded'}.`, ''];
   for (const record of records) lines.push(`- **${record.scenario}** (${record.verdict}): ${record.method}`);
   return [...lines, ''];
