@@ -149,7 +149,7 @@ describe('the trade queue', () => {
       verdict: compensated === TRADES && goldCreated === 0 ? 'pass' : 'fail',
       measurements: { trades: TRADES, 'writes refused': store.failedAppends, compensated, 'compensated %': (100 * compensated) / TRADES, 'gold created': goldCreated },
       method:
-        `${TRADES} agreed trades of an item for 70 gold ran through the in-process trade queue while every append to the buyers' wallets failed (an injected store fault): ` +
+        `${TRADES} agreed trade${TRADES === 1 ? '' : 's'} of an item for 70 gold ran through the in-process trade queue while every append to the buyers' wallets failed (an injected store fault): ` +
         'each trade had to abort, hand the item back, and close failed once the wallets could be written again, with both balances where they started.',
     });
     expect(outcomes).toEqual(pairs.map(() => 'failed'));
