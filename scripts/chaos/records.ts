@@ -53,7 +53,7 @@ export const parseRecords = (text: string): ParsedRecords => {
       return;
     }
     const problem = shapeProblem(value);
-    if (problem === undefined) records.push(value as unknown as ChaosRecord);
+    if (problem === undefined) records.push(value as ChaosRecord);
     else problems.push(`line ${index + 1}: ${problem}`);
   });
   return { records, problems };
