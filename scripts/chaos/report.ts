@@ -97,9 +97,10 @@ export const renderReport = (input: ReportInput): string => {
   return [
     '# Reliability figures',
     '',
-    'The figures of RELIABILITY.md, as the last chaos run measured them. Every server was started by the',
-    'test harness itself (`nats-server`, `redis-server --save ""`, on free loopback ports in temporary',
-    'folders, killed by their own PIDs); seeds are fixed and printed so a run can be replayed.',
+    'The fifteen reliability figures, as the last `npm run chaos` measured them; this file is written by that',
+    'command, not by hand. Every server was started by the test harness itself (`nats-server`,',
+    '`redis-server --save ""`, on free loopback ports in temporary folders, killed by their own PIDs); seeds',
+    'are fixed and printed so a run can be replayed.',
     '',
     '## How this report was produced',
     '',

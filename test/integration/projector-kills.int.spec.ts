@@ -77,7 +77,7 @@ describe('projector killed while it projects (figure 10)', () => {
     await rm(folder, { recursive: true, force: true });
   });
 
-  it(`double-applies 0 and skips 0 events after ${KILLS} SIGKILLs`, { timeout: scaled({ short: 60_000, full: 300_000 }) }, async () => {
+  it(`double-applies 0 and skips 0 events after ${KILLS} SIGKILLs`, { timeout: scaled({ short: 120_000, full: 300_000 }) }, async () => {
     console.log(`projector kills: seed ${SEED}`);
     const random = seededRandom(SEED);
     const file = join(folder, 'events.sqlite');
