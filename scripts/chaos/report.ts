@@ -70,7 +70,7 @@ const tableRows = (outcomes: readonly FigureOutcome[]): string[] => [
 const methodSection = (outcome: FigureOutcome): string[] => {
   const { entry, records } = outcome;
   const files = outcome.specs.length === 0 ? 'none yet' : outcome.specs.map((spec) => `\`${spec.path}\`${spec.status === 'absent' ? ' (not written yet)' : ''}`).join(', ');
-  const lines = [`### ${entry.figure}. ${entry.checks}`, '', `How (RELIABILITY.md): ${entry.how}. Spec files: ${files}.`, ''];
+  const lines = [`### ${entry.figure}. ${entry.checks}`, '', `How: ${entry.how}. Spec files: ${files}.`, ''];
   if (records.length === 0) return [...lines, `No record: ${outcome.reason ?? 'nothing recorded'}.`, ''];
   for (const record of records) lines.push(`- **${record.scenario}** (${record.verdict}): ${record.method}`);
   return [...lines, ''];

@@ -35,19 +35,19 @@ const outcomeOf = <T>(details: fc.RunDetails<T>): Outcome => ({
 
 const PROPERTIES: readonly Property[] = [
   {
-    name: 'players: gold conserved, never negative',
+    name: 'gold conserved and never negative',
     run: () => outcomeOf(fc.check(fc.property(scenario, checkGoldConserved), { seed: SEED, numRuns: PLAYER_RUNS })),
   },
   {
-    name: 'players: fold(events) = state',
+    name: 'player fold = state',
     run: () => outcomeOf(fc.check(fc.property(scenario, fc.nat(), checkFoldEqualsState), { seed: SEED, numRuns: PLAYER_RUNS })),
   },
   {
-    name: 'players: repeated credit or debit = one',
+    name: 'player repeat = one',
     run: () => outcomeOf(fc.check(fc.property(scenario, checkRepeatIsOne), { seed: SEED, numRuns: PLAYER_RUNS })),
   },
   {
-    name: 'items: one owner or escrow, fold = state, repeat = one',
+    name: 'item custody, fold, repeat',
     run: () => outcomeOf(fc.check(fc.property(itemSteps, (steps) => checkItemSequence(steps)), { seed: SEED, numRuns: ITEM_RUNS })),
   },
 ];
@@ -63,7 +63,7 @@ describe('decider properties (figure 1)', () => {
       scenario: 'player and item deciders over random command sequences',
       verdict: counterexamples === 0 ? 'pass' : 'fail',
       measurements: {
-        ...Object.fromEntries(results.map(({ property, details }) => [`${property.name}: runs`, details.numRuns])),
+        ...Object.fromEntries(results.map(({ property, details }) => [`${property.name} (runs)`, details.numRuns])),
         counterexamples,
       },
       seeds: [SEED],
