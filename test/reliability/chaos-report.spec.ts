@@ -91,6 +91,10 @@ describe('the chaos report', () => {
     expect(markdown).toContain('- **scenario 3** (pass): Method of 3.');
     expect(markdown).toContain('No record: no scenario.');
     expect(markdown).toMatch(/## What these runs cannot show[\s\S]*power[\s\S]*disk corruption[\s\S]*partitions between replicas[\s\S]*sync_interval: always/i);
+    expect(markdown).toContain("This run's nats-server (v2.9.10) has no `sync_interval: always`");
+    expect(renderReport(input(outcomes, { machine: { ...input(outcomes).machine, natsServer: 'v2.10.22' } }))).toContain(
+      "This run's nats-server (v2.10.22) was started with `sync_interval: always`",
+    );
     // Pure: the same input renders the same bytes.
     expect(renderReport(input(outcomes))).toBe(markdown);
   });
