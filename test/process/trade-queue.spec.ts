@@ -3,6 +3,7 @@ import { createActorHost } from '../../actors/runtime/host.js';
 import { createEmbeddedBus } from '../../infra/bus/index.js';
 import { createMemoryEventStore } from '../../infra/eventstore/memory/memory-event-store.js';
 import { worldActors } from '../../infra/world/world-node.js';
+import { recordFigure, scaled } from '../support/chaos/figures.js';
 import { withFaults } from '../support/faulty-store.js';
 import { streamEvents } from '../runtime/harness.js';
 import {
@@ -107,27 +108,53 @@ describe('the trade queue', () => {
   });
 
   it('given the second leg cannot be written, the trade aborts, releases every escrow, and creates no gold', async () => {
+    // Figure 6 of RELIABILITY.md: one trade here and in the short profile, forty at once in the full one.
+    const TRADES = scaled({ short: 1, full: 40 });
     const store = withFaults(createMemoryEventStore());
     world = await startInProcessWorld({ store, processManager: { abortEscrowAfterMs: 200, maxBackoffMs: 50 } });
     const { bus } = world;
-    await seedWorld(bus, ['alice', 'bob'], { gold: 100, items: 1 });
-    // Bob's wallet cannot be written: his gold leg's escrow gets no answer it can act on.
-    store.failAppends((stream) => stream === 'player-bob');
+    const pairs = Array.from({ length: TRADES }, (_, index) => ({ alice: `alice${index}`, bob: `bob${index}`, tradeId: `t6-${index}` }));
+    await seedWorld(bus, pairs.flatMap(({ alice, bob }) => [alice, bob]), { gold: 100, items: 1 });
+    // Every Bob's wallet cannot be written: his gold leg's escrow gets no answer it can act on.
+    store.failAppends((stream) => stream.startsWith('player-bob'));
 
-    await agreeTrade(bus, { tradeId: 't6', initiator: 'alice', counterparty: 'bob', initiatorItems: ['alice-i0'], counterpartyGold: 70 });
+    await Promise.all(
+      pairs.map(({ alice, bob, tradeId }) => agreeTrade(bus, { tradeId, initiator: alice, counterparty: bob, initiatorItems: [`${alice}-i0`], counterpartyGold: 70 })),
+    );
 
-    await eventually('the trade aborts', async () => (await streamEvents(store, 'trade-t6')).includes('TradeAborted.v1'));
-    await eventually('the sword goes back to alice', async () => (await holderOf(store, 'alice-i0')) === 'alice');
+    for (const { alice, tradeId } of pairs) {
+      await eventually('the trade aborts', async () => (await streamEvents(store, `trade-${tradeId}`)).includes('TradeAborted.v1'));
+      await eventually('the sword goes back to alice', async () => (await holderOf(store, `${alice}-i0`)) === alice);
+    }
     expect(store.failedAppends).toBeGreaterThan(0);
     // While Bob's wallet is unreachable the trade cannot know whether his gold left him: it waits.
-    expect(await streamEvents(store, 'trade-t6')).not.toContain('TradeClosed.v1');
+    for (const { tradeId } of pairs) expect(await streamEvents(store, `trade-${tradeId}`)).not.toContain('TradeClosed.v1');
 
     store.heal();
 
-    expect(await tradeOutcome(store, 't6')).toBe('failed');
-    expect(await holderOf(store, 'alice-i0')).toBe('alice');
-    expect(await balanceOf(store, 'alice')).toBe(100);
-    expect(await balanceOf(store, 'bob')).toBe(100);
+    let compensated = 0;
+    let goldAfter = 0;
+    const outcomes: string[] = [];
+    for (const { alice, bob, tradeId } of pairs) {
+      const outcome = await tradeOutcome(store, tradeId);
+      outcomes.push(outcome);
+      const [aliceGold, bobGold] = [await balanceOf(store, alice), await balanceOf(store, bob)];
+      goldAfter += aliceGold + bobGold;
+      if (outcome === 'failed' && (await holderOf(store, `${alice}-i0`)) === alice && aliceGold === 100 && bobGold === 100) compensated += 1;
+    }
+    const goldCreated = goldAfter - TRADES * 200;
+    recordFigure({
+      figure: 6,
+      scenario: 'the second leg of a trade cannot be written',
+      verdict: compensated === TRADES && goldCreated === 0 ? 'pass' : 'fail',
+      measurements: { trades: TRADES, 'writes refused': store.failedAppends, compensated, 'compensated %': (100 * compensated) / TRADES, 'gold created': goldCreated },
+      method:
+        `${TRADES} agreed trade${TRADES === 1 ? '' : 's'} of an item for 70 gold ran through the in-process trade queue while every append to the buyers' wallets failed (an injected store fault): ` +
+        'each trade had to abort, hand the item back, and close failed once the wallets could be written again, with both balances where they started.',
+    });
+    expect(outcomes).toEqual(pairs.map(() => 'failed'));
+    expect(compensated).toBe(TRADES);
+    expect(goldCreated).toBe(0);
   });
 
   it('given settlement writes failing for a while, the trade completes once they succeed, exactly once', async () => {
