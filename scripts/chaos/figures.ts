@@ -30,7 +30,7 @@ export const FIGURES: readonly FigureEntry[] = [
     figure: 2,
     checks: 'ambiguous acks: replies dropped for 20% of 500 commands, clients retry by commandId; lost 0, applied twice 0',
     how: 'in process',
-    specs: [],
+    specs: ['test/chaos/dropped-replies.chaos.spec.ts'],
   },
   {
     figure: 3,
@@ -66,13 +66,13 @@ export const FIGURES: readonly FigureEntry[] = [
     figure: 8,
     checks: 'nats-server killed and restarted during load; acknowledged then lost 0, applied twice 0, recovery seconds',
     how: 'harness-owned nats-server',
-    specs: [],
+    specs: ['test/chaos/nats-restart.chaos.spec.ts'],
   },
   {
     figure: 9,
     checks: 'Redis flushed or killed during projection; divergence from replay 0 keys after recovery',
     how: 'compare per-key hashes',
-    specs: [],
+    specs: ['test/chaos/redis-projection.chaos.spec.ts'],
   },
   {
     figure: 10,
@@ -91,13 +91,13 @@ export const FIGURES: readonly FigureEntry[] = [
     checks:
       'hostile payloads (deeply nested msgpack, huge length headers, oversized, __proto__ keys, bad UTF-8, unknown fields); rejected with a typed error 100%, process alive, memory bounded',
     how: 'byte cap, then decoder limits, then schema validation',
-    specs: [],
+    specs: ['test/chaos/hostile-input.chaos.spec.ts'],
   },
   {
     figure: 13,
     checks: 'decoder fuzzing; crashes, hangs and unhandled rejections 0',
     how: 'fuzz loop over the codecs',
-    specs: [],
+    specs: ['test/chaos/decoder-fuzz.chaos.spec.ts'],
   },
   {
     figure: 14,
