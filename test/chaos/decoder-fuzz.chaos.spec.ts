@@ -129,6 +129,7 @@ const COMMAND_SAMPLES: Readonly<Record<string, Readonly<Record<string, Record<st
     setPresence: { status: 'away' },
     credit: { amount: 100, cause: 'loot', reference: 'r1' },
     debit: { amount: 5, cause: 'fee', reference: 'r2' },
+    voidDebit: { cause: 'trade', reference: 't1-escrow' },
     joinGuild: { guildId: 'g1' },
     leaveGuild: { guildId: 'g1' },
   },
@@ -139,6 +140,7 @@ const COMMAND_SAMPLES: Readonly<Record<string, Readonly<Record<string, Record<st
     destroy: { reason: 'exploit' },
     escrow: { holder: { kind: 'trade', id: 't1' }, from: 'p1' },
     release: { holder: { kind: 'auction', id: 'a1' }, to: 'p2' },
+    voidEscrow: { holder: { kind: 'trade', id: 't1' } },
   },
   guild: {
     create: { name: 'Knights', leaderId: 'p1' },
