@@ -42,6 +42,9 @@ export interface SimulatedLog {
   readonly swordWithB: Date;
 }
 
+/** Accepted commands the simulated load plays at least, whatever the machine's speed (each appends an event or more). */
+const MIN_COMMANDS = 1_200;
+
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const positionAt = async (store: EventStore, stream: string, revision: number): Promise<Position> => {
@@ -98,6 +101,8 @@ export const recordSimulatedLog = async (openStore: (file: string) => EventStore
     await pause(30);
     await wallet('probe-b', 'debit', 5, 'fee');
     await pause(Math.max(0, durationMs - 400));
+    // A loaded machine plays fewer commands in the same time: play on until the log is a real load.
+    await eventually(`the simulation had ${MIN_COMMANDS} commands accepted`, () => Promise.resolve((simulation.stats().outcomes['OK'] ?? 0) >= MIN_COMMANDS), 30_000);
     await simulation.stop();
     const decoded = async function* () {
       for await (const stored of store.readAll()) yield worldCodec.decode(stored);
