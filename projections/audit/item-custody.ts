@@ -139,8 +139,9 @@ export const createItemCustodyLedger = (problems: ProblemLog): ItemCustodyLedger
         if (!record.duplicated) duplicated += 1;
         record.duplicated = true;
       }
+      // An event that leaves custody as it was (a void) keeps where the escrow began.
+      if (next !== record.custody) record.escrowedAt = next.kind === 'escrowed' ? where : undefined;
       record.custody = next;
-      record.escrowedAt = next.kind === 'escrowed' ? where : undefined;
       items.set(itemId, record);
     },
     get items() {

@@ -176,6 +176,7 @@ export const createWorldAudit = (options: WorldAuditOptions = {}): WorldAudit =>
       case 'ItemTransferred':
       case 'ItemEscrowed':
       case 'ItemReleased':
+      case 'ItemEscrowVoided':
       case 'ItemConsumed':
       case 'ItemDestroyed':
         items.apply(id, event, where);
@@ -211,6 +212,8 @@ export const createWorldAudit = (options: WorldAuditOptions = {}): WorldAudit =>
         processes.applyAuction(id, event, where);
         return;
       // Sessions, presence, zones and membership move neither items nor gold.
+      // A voided hold moves no gold: nothing to account.
+      case 'GoldDebitVoided':
       case 'PlayerRegistered':
       case 'SessionStarted':
       case 'SessionTouched':

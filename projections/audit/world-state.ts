@@ -104,6 +104,7 @@ const evolvePlayer = (players: Map<string, MutablePlayer>, playerId: string, eve
     case 'SessionTouched':
     case 'ZoneChanged':
     case 'PresenceChanged':
+    case 'GoldDebitVoided':
       return;
   }
 };

@@ -103,6 +103,10 @@ const custodyOf = (log: readonly ItemEvent[]): Custody => {
         if (custody.kind !== 'escrow' || !sameHolder(custody.holder, event.data.holder)) broken();
         custody = { kind: 'owner', player: event.data.to };
         break;
+      case 'ItemEscrowVoided':
+        // A holder may void only an escrow it does not hold: custody stays as it is.
+        if (custody.kind === 'escrow' && sameHolder(custody.holder, event.data.holder)) broken();
+        break;
       case 'ItemConsumed':
       case 'ItemDestroyed':
         if (custody.kind !== 'owner' || custody.player !== event.data.owner) broken();
