@@ -10,7 +10,8 @@ import { createProjectionRunner, type ProjectionCache } from '../../projections/
 import { percentile } from './measure.js';
 import { startBenchNatsServer } from './nats-server.js';
 import { startBenchRedisServer } from './redis-server.js';
-import { seededRandom, zipfSampler } from './zipf.js';
+import { seededRandom } from '../simulation/random.js';
+import { zipfSampler } from './zipf.js';
 
 /**
  * The read-through cache on a hot set: game servers read inventories of 1,000 players,

@@ -3,7 +3,7 @@ import { PRESENCES, type Presence } from '../../events/player.js';
 import { cachedSession, decodeSession, encodeSession, type CachedSession, type SessionRecord } from '../../projections/sessions/index.js';
 import { unpack } from '../../projections/shared/msgpack.js';
 import { median, percentile } from './measure.js';
-import { seededRandom } from './zipf.js';
+import { seededRandom } from '../simulation/random.js';
 
 /**
  * Session pooling (the seed reuses decoded session objects from a pool): the session read

@@ -1,15 +1,3 @@
-/** mulberry32: a small seeded generator, so a run can be repeated. */
-export const seededRandom = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-};
-
 /**
  * Ranks 0..n-1 drawn with probability proportional to 1 / (rank + 1)^exponent: a few hot
  * players read most of the time, a long tail now and then.

@@ -68,7 +68,7 @@ import {
   type FuzzResult,
   type FuzzTarget,
 } from '../support/chaos/fuzz.js';
-import { seededRandom } from '../support/chaos/hostile-payloads.js';
+import { seededRandom } from '../../scripts/simulation/random.js';
 import { agreeTrade, asPlayer, command, seedWorld, tradeOutcome } from '../process/world-fixture.js';
 
 /**

@@ -15,7 +15,8 @@ import { openSqliteEventStore } from '../../infra/eventstore/sqlite/index.js';
 import { connectNats, createNatsRequestTransport, type NatsConnection } from '../../infra/nats/index.js';
 import { worldActors } from '../../infra/world/world-node.js';
 import { recordFigure, scaled } from '../support/chaos/figures.js';
-import { HOSTILE_CLASSES, TARGETS, seededRandom, type HostileRequest } from '../support/chaos/hostile-payloads.js';
+import { seededRandom } from '../../scripts/simulation/random.js';
+import { HOSTILE_CLASSES, TARGETS, type HostileRequest } from '../support/chaos/hostile-payloads.js';
 import { startNatsServer, type NatsServerHandle } from '../support/servers/nats-server.js';
 import { startScript, type ScriptProcess } from '../support/sqlite/script-process.js';
 

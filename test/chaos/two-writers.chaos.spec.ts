@@ -14,6 +14,7 @@ import { connectNats, createNatsRequestBus, createNatsRequestTransport, type Nat
 import { auditEvents } from '../../projections/audit/world-audit.js';
 import { recordFigure, scaled } from '../support/chaos/figures.js';
 import { startNatsServer, type NatsServerHandle } from '../support/servers/nats-server.js';
+import { seededRandom } from '../../scripts/simulation/random.js';
 
 /**
  * Figure 5 of RELIABILITY.md: two writers for one player. Two hosts in one queue group over
@@ -36,18 +37,6 @@ const RUNS = scaled({ short: 20, full: 300 });
 const WALLET_COMMANDS_PER_SESSION = 30;
 const ITEMS_PER_RUN = 4;
 const GRANT = 500;
-
-/** mulberry32: a small seeded generator, so a printed seed replays the same choices. */
-const seededRandom = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-};
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -11,6 +11,7 @@ import { recordFigure, scaled } from '../support/chaos/figures.js';
 import { appendZoneChanges, checkCounts } from '../support/projections/counting-projection.js';
 import { startRedisServer, type RedisServerHandle } from '../support/servers/redis-server.js';
 import { startScript, type ScriptProcess } from '../support/sqlite/script-process.js';
+import { seededRandom } from '../../scripts/simulation/random.js';
 
 /**
  * Figure 10 of RELIABILITY.md: a projector in a process of its own is SIGKILLed 20 times
@@ -32,18 +33,6 @@ const PREFILLED_PER_STREAM = scaled({ short: 300, full: 900 });
 /** Small batches: more commits, so more kills land close to one. */
 const BATCH_SIZE = 25;
 const MAX_KILL_DELAY_MS = 300;
-
-/** mulberry32: a small seeded generator, so a printed seed replays the same choices. */
-const seededRandom = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-};
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -17,6 +17,7 @@ import { agreeTrade, asPlayer, command, seedWorld, type TradeTerms } from '../pr
 import { recordFigure, scaled } from '../support/chaos/figures.js';
 import { startNatsServer, type NatsServerHandle } from '../support/servers/nats-server.js';
 import { startScript, type ScriptProcess } from '../support/sqlite/script-process.js';
+import { seededRandom } from '../../scripts/simulation/random.js';
 
 /**
  * Figure 3 of RELIABILITY.md: two world hosts in processes of their own share one SQLite
@@ -48,18 +49,6 @@ const ATTEMPT_MS = 1_500;
 const RETRY_WINDOW_MS = 6_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** mulberry32: a small seeded generator, so a printed seed replays the same choices. */
-const seededRandom = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-};
 
 /** Answers after which the same command may be sent again: nothing was applied, or it was applied at most once. */
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['UNAVAILABLE', 'OVERLOADED', 'CONCURRENT_MODIFICATION', 'INTERNAL']);

@@ -22,18 +22,6 @@ export interface HostileClass {
   make(actorId: string, n: number, random: () => number): HostileRequest;
 }
 
-/** mulberry32: small, seeded, good enough to pick bytes and variants. */
-export const seededRandom = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-};
-
 const plain = new Packr({ useRecords: false });
 const encoder = new TextEncoder();
 
