@@ -290,9 +290,7 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
         // Revisions as numbers from here (replies carry numbers): bigint arithmetic costs an
         // allocation per operation, on every command.
         const firstRevision = Number(result.nextExpectedRevision) - decided.events.length + 1;
-        for (let index = 0; index < decided.commandIds.length; index += 1) {
-          cell.applied.record(decided.commandIds[index] ?? '', firstRevision + index, decided.eventTypes[index] ?? '');
-        }
+        recordApplied(cell, batch, decided, firstRevision);
         cell.state = decided.state;
         cell.revision = result.nextExpectedRevision;
         counters.appends += 1;
@@ -317,6 +315,19 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
         reset(cell);
         return answer(batch, decided, 0, ['INTERNAL', `event store failed for ${cell.stream}; retry with the same commandId`]);
       }
+    }
+  };
+
+  /** Remembers each appended event's command, in the order of the events (a plain loop: per command). */
+  const recordApplied = (cell: ActorCell, batch: readonly PendingCommand[], decided: DecidedBatch, firstRevision: number): void => {
+    const { outcomes } = decided;
+    for (let index = 0; index < outcomes.length; index += 1) {
+      const outcome = outcomes[index] as BatchOutcome;
+      if (outcome.kind !== 'decided') continue;
+      const types = outcome.eventTypes;
+      const commandId = (batch[index] as PendingCommand).commandId;
+      const first = firstRevision + outcome.lastIndex - types.length + 1;
+      for (let at = 0; at < types.length; at += 1) cell.applied.record(commandId, first + at, types[at] as string);
     }
   };
 
