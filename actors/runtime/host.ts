@@ -1,9 +1,10 @@
-import { randomFillSync, randomUUID } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { isConcurrencyError, type EventStore } from '../../events/store/index.js';
 import type { ActorType } from './actor-definition.js';
 import { createCell, decideBatch, foldRecorded, type ActorCell, type BatchOutcome, type DecidedBatch, type PendingCommand } from './actor-cell.js';
 import { createAppliedCommands } from './applied-commands.js';
+import { createEventIdSource } from './event-ids.js';
 import type { IncomingRequest, RequestBus, Serving } from './bus.js';
 import { DEFAULT_HOST_LIMITS, type HostLimits } from './host-options.js';
 import { decodeCommandEnvelope, describeIssues } from './protocol/envelope.js';
@@ -107,6 +108,8 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
     entropyPool = entropyPool.subarray(32);
     return bytes;
   };
+
+  const newEventId = createEventIdSource();
 
   // One closure per command (this runs per command).
   const finish = (request: IncomingRequest) => (answer: CommandReply): void => {
@@ -275,7 +278,7 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
 
   const processBatch = async (cell: ActorCell, batch: PendingCommand[]): Promise<void> => {
     for (let attempt = 0; ; attempt += 1) {
-      const decided = decideBatch(cell, batch, randomUUID, entropy);
+      const decided = decideBatch(cell, batch, newEventId, entropy);
       if (decided.events.length === 0) {
         // Answering without an append: first make sure no other host moved the actor,
         // or a retry that host applied could be answered with a stale rejection.
