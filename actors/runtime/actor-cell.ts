@@ -84,7 +84,8 @@ export const decideBatch = (
   entropy: () => Uint8Array,
 ): DecidedBatch => {
   let state = cell.state;
-  const events: ProposedEvent[] = [];
+  // Most batches append one event: the list starts as a literal of it, with room for one.
+  let events: ProposedEvent[] | undefined;
   // One outcome per command, in place: most batches hold a single command, and an array
   // grown by push starts with room for 17.
   const outcomes = new Array<BatchOutcome>(batch.length);
@@ -117,14 +118,16 @@ export const decideBatch = (
     for (let at = 0; at < decided.length; at += 1) {
       const event = decided[at] as DomainEvent;
       state = cell.type.evolve(state, event);
-      events.push(cell.type.events.encode(event, metadataFor(pending, newEventId(), at === 0)));
+      const encoded = cell.type.events.encode(event, metadataFor(pending, newEventId(), at === 0));
+      if (events === undefined) events = [encoded];
+      else events.push(encoded);
     }
     // The common command appends one event: its list of types is shared, not built.
     const types = decided.length === 1 ? singleEventList((decided[0] as DomainEvent).type) : decided.map((event) => event.type);
-    outcomes[index] = { kind: 'decided', eventTypes: types, lastIndex: events.length - 1, result: decision.result };
+    outcomes[index] = { kind: 'decided', eventTypes: types, lastIndex: (events?.length ?? 0) - 1, result: decision.result };
   }
 
-  return new Decided(state, events, outcomes, batch);
+  return new Decided(state, events ?? [], outcomes, batch);
 };
 
 /**

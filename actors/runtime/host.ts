@@ -393,8 +393,9 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
     firstRevision: number,
     failed?: [ErrorCode, string],
   ): void => {
-    const replies: CommandReply[] = [];
     const { outcomes } = decided;
+    // Placed by index in an array of the batch's size (an array grown by push starts with room for 17).
+    const replies = new Array<CommandReply>(outcomes.length);
     for (let index = 0; index < outcomes.length; index += 1) {
       const outcome = outcomes[index] as BatchOutcome;
       let reply: CommandReply;
@@ -421,7 +422,7 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
           reply = outcome.reply;
           break;
       }
-      replies.push(reply);
+      replies[index] = reply;
       batch[index]?.reply(reply);
     }
   };
