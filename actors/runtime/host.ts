@@ -111,8 +111,7 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
 
   const newEventId = createEventIdSource();
 
-  // One closure per command (this runs per command).
-  const finish = (request: IncomingRequest) => (answer: CommandReply): void => {
+  const settle = (request: IncomingRequest, answer: CommandReply): void => {
     inFlight -= 1;
     request.respond(encodeReply(answer));
     if (inFlight === 0) whenIdle?.();
@@ -152,20 +151,18 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
 
     inFlight += 1;
     counters.commands += 1;
-    // Optional fields are set only when present, without spreads: this runs per command.
-    const pending: { -readonly [K in keyof PendingCommand]: PendingCommand[K] } = {
-      command: { type: address.command, data: data.data },
-      commandId: envelope.value.commandId,
-      issuer: address.issuer,
-      correlationId: envelope.value.correlationId ?? envelope.value.commandId,
-      receivedAt: clock(),
-      reply: finish(request),
-    };
-    if (envelope.value.causationId !== undefined) pending.causationId = envelope.value.causationId;
-    const traceparent = request.header('traceparent');
-    if (traceparent !== undefined) pending.traceparent = traceparent;
-    const tracestate = request.header('tracestate');
-    if (tracestate !== undefined) pending.tracestate = tracestate;
+    const pending = new TakenCommand(
+      { type: address.command, data: data.data },
+      envelope.value.commandId,
+      address.issuer,
+      envelope.value.correlationId ?? envelope.value.commandId,
+      clock(),
+      request,
+      settle,
+    );
+    pending.causationId = envelope.value.causationId;
+    pending.traceparent = request.header('traceparent');
+    pending.tracestate = request.header('tracestate');
     const cell = cellFor(type, address.actorId);
     cell.mailbox.push(pending);
     if (!cell.draining) scheduleDrain(cell);
@@ -470,6 +467,31 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
     stats: () => ({ ...counters, inFlight, residentActors: resident.size + evictedBusy.size }),
   };
 };
+
+/**
+ * A command the host took, waiting for its actor. A class, so a command costs one object
+ * of one shape (optional fields present, maybe undefined) and its reply is a method, not
+ * a closure per command.
+ */
+class TakenCommand implements PendingCommand {
+  causationId: string | undefined;
+  traceparent: string | undefined;
+  tracestate: string | undefined;
+
+  constructor(
+    readonly command: PendingCommand['command'],
+    readonly commandId: string,
+    readonly issuer: PendingCommand['issuer'],
+    readonly correlationId: string,
+    readonly receivedAt: Date,
+    private readonly request: IncomingRequest,
+    private readonly settle: (request: IncomingRequest, answer: CommandReply) => void,
+  ) {}
+
+  reply(answer: CommandReply): void {
+    this.settle(this.request, answer);
+  }
+}
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
