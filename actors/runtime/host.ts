@@ -1,7 +1,7 @@
 import { randomFillSync } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { isConcurrencyError, type AppendResult, type EventStore, type ExpectedRevision } from '../../events/store/index.js';
-import type { ActorType } from './actor-definition.js';
+import type { ActorType, CommandSpec } from './actor-definition.js';
 import { createCell, decideBatch, foldRecorded, type ActorCell, type BatchOutcome, type DecidedBatch, type PendingCommand } from './actor-cell.js';
 import { createAppliedCommands } from './applied-commands.js';
 import { createEventIdSource } from './event-ids.js';
@@ -10,7 +10,7 @@ import { DEFAULT_HOST_LIMITS, type HostLimits } from './host-options.js';
 import { decodeCommandEnvelope, describeIssues } from './protocol/envelope.js';
 import type { ErrorCode } from './protocol/error-codes.js';
 import { encodeReply, failure, success, type CommandReply } from './protocol/reply.js';
-import { categorySubscription, createCommandSubjectParser, isSubjectProblem } from './protocol/subjects.js';
+import { categorySubscription, isSubjectProblem, parseCommandSubject, type CommandAddress } from './protocol/subjects.js';
 import type { SnapshotStore } from './snapshots.js';
 
 export interface ActorHostOptions {
@@ -73,8 +73,18 @@ export interface ActorHost {
 }
 
 const ENTROPY_POOL_BYTES = 4096;
-/** Subjects remembered parsed (one per actor and issuer seen lately); about 200 B each. */
+/** Subjects remembered parsed (one per actor and issuer seen lately); about 300 B each. */
 const PARSED_SUBJECTS = 16_384;
+
+/** Where an accepted subject leads; `key` is the actor's key among the resident, its stream. */
+interface Route {
+  readonly address: CommandAddress;
+  readonly type: ActorType;
+  readonly spec: CommandSpec;
+  readonly key: string;
+}
+
+const streamOf = (type: ActorType, actorId: string): string => `${type.category}-${actorId}`;
 
 export const createActorHost = (options: ActorHostOptions): ActorHost => {
   const limits: HostLimits = { ...DEFAULT_HOST_LIMITS, ...options.limits };
@@ -121,14 +131,30 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
     request.respond(encodeReply(failure(code, message)));
   };
 
-  const parseCommandSubject = createCommandSubjectParser(PARSED_SUBJECTS);
-  const receive = (request: IncomingRequest): void => {
-    const address = parseCommandSubject(request.subject);
-    if (isSubjectProblem(address)) return refuse(request, 'VALIDATION', address.problem);
+  // Subjects the host accepted, with where they lead: one lookup per command instead of a
+  // parse (or its cache), the category's and the command's lookups and the actor's key.
+  // Bounded like the subject parser's memory: when full, it forgets everything.
+  const routes = new Map<string, Route>();
+  const routeOf = (request: IncomingRequest): Route | undefined => {
+    const { subject } = request;
+    const known = routes.get(subject);
+    if (known !== undefined) return known;
+    const address = parseCommandSubject(subject);
+    if (isSubjectProblem(address)) return void refuse(request, 'VALIDATION', address.problem);
     const type = types.get(address.category);
-    if (type === undefined) return refuse(request, 'NOT_FOUND', `no actor category ${address.category}`);
+    if (type === undefined) return void refuse(request, 'NOT_FOUND', `no actor category ${address.category}`);
     const spec = type.commands[address.command];
-    if (spec === undefined) return refuse(request, 'NOT_FOUND', `${address.category} has no command ${address.command}`);
+    if (spec === undefined) return void refuse(request, 'NOT_FOUND', `${address.category} has no command ${address.command}`);
+    const route: Route = { address, type, spec, key: streamOf(type, address.actorId) };
+    if (routes.size >= PARSED_SUBJECTS) routes.clear();
+    routes.set(subject, route);
+    return route;
+  };
+
+  const receive = (request: IncomingRequest): void => {
+    const route = routeOf(request);
+    if (route === undefined) return;
+    const { address, type, spec } = route;
     if (spec.issuers !== undefined && !spec.issuers.includes(address.issuer.kind)) {
       return refuse(request, 'UNAUTHORIZED', `${address.command} may not be issued by a ${address.issuer.kind}`);
     }
@@ -163,7 +189,7 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
     pending.causationId = envelope.value.causationId;
     pending.traceparent = request.header('traceparent');
     pending.tracestate = request.header('tracestate');
-    const cell = cellFor(type, address.actorId);
+    const cell = cellFor(type, address.actorId, route.key);
     cell.mailbox.push(pending);
     if (!cell.draining) scheduleDrain(cell);
   };
@@ -198,8 +224,7 @@ export const createActorHost = (options: ActorHostOptions): ActorHost => {
     return ticker;
   };
 
-  const cellFor = (type: ActorType, id: string): ActorCell => {
-    const key = `${type.category}-${id}`;
+  const cellFor = (type: ActorType, id: string, key: string): ActorCell => {
     const existing = resident.get(key) ?? evictedBusy.get(key);
     if (existing !== undefined) return existing;
     const cell = createCell(type, id, limits.idempotencyWindow);
