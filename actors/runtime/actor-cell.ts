@@ -1,7 +1,7 @@
 import type { DomainEvent, EventMetadata } from '../../events/catalog/index.js';
 import type { ProposedEvent } from '../../events/store/index.js';
 import type { ActorType } from './actor-definition.js';
-import { createAppliedCommands, type AppliedCommands } from './applied-commands.js';
+import { createAppliedCommands, singleEventList, type AppliedCommands } from './applied-commands.js';
 import type { Command, DecisionContext } from './decider.js';
 import type { CommandReply } from './protocol/reply.js';
 import type { Issuer } from './protocol/issuer.js';
@@ -66,8 +66,10 @@ export type BatchOutcome =
 export interface DecidedBatch {
   readonly state: unknown;
   readonly events: readonly ProposedEvent[];
+  /** The type of each event in `events`, in order. */
   readonly eventTypes: readonly string[];
   readonly outcomes: readonly BatchOutcome[];
+  /** The command of each event in `events`, in order. */
   readonly commandIds: readonly string[];
 }
 
@@ -82,10 +84,11 @@ export const decideBatch = (
   entropy: () => Uint8Array,
 ): DecidedBatch => {
   let state = cell.state;
-  const events: ProposedEvent[] = [];
-  const eventTypes: string[] = [];
-  const commandIds: string[] = [];
-  const outcomes: BatchOutcome[] = [];
+  // Most batches append one event: the list starts as a literal of it, with room for one.
+  let events: ProposedEvent[] | undefined;
+  // One outcome per command, in place: most batches hold a single command, and an array
+  // grown by push starts with room for 17.
+  const outcomes = new Array<BatchOutcome>(batch.length);
   // Only a batch of several commands can repeat one; most batches hold a single command.
   const firstInBatch = batch.length > 1 ? new Map<string, number>() : undefined;
 
@@ -95,12 +98,12 @@ export const decideBatch = (
     const pending = batch[index] as PendingCommand;
     const applied = cell.applied.get(pending.commandId);
     if (applied !== undefined) {
-      outcomes.push({ kind: 'duplicate', revision: applied.revision, eventTypes: applied.events });
+      outcomes[index] = { kind: 'duplicate', revision: applied.revision, eventTypes: applied.events };
       continue;
     }
     const earlier = firstInBatch?.get(pending.commandId);
     if (earlier !== undefined) {
-      outcomes.push({ kind: 'repeat', of: earlier });
+      outcomes[index] = { kind: 'repeat', of: earlier };
       continue;
     }
     firstInBatch?.set(pending.commandId, index);
@@ -108,22 +111,65 @@ export const decideBatch = (
     const context = new HostDecisionContext(cell.id, pending, entropy);
     const decision = cell.type.decide(pending.command, state, context);
     if (!decision.ok) {
-      outcomes.push({ kind: 'rejected', reply: { ok: false, error: decision.rejection } });
+      outcomes[index] = { kind: 'rejected', reply: { ok: false, error: decision.rejection } };
       continue;
     }
-    const types: string[] = [];
-    for (let at = 0; at < decision.events.length; at += 1) {
-      const event = decision.events[at] as DomainEvent;
+    const decided = decision.events;
+    for (let at = 0; at < decided.length; at += 1) {
+      const event = decided[at] as DomainEvent;
       state = cell.type.evolve(state, event);
-      events.push(cell.type.events.encode(event, metadataFor(pending, newEventId(), at === 0)));
-      eventTypes.push(event.type);
-      commandIds.push(pending.commandId);
-      types.push(event.type);
+      const encoded = cell.type.events.encode(event, metadataFor(pending, newEventId(), at === 0));
+      if (events === undefined) events = [encoded];
+      else events.push(encoded);
     }
-    outcomes.push({ kind: 'decided', eventTypes: types, lastIndex: events.length - 1, result: decision.result });
+    // The common command appends one event: its list of types is shared, not built.
+    const types = decided.length === 1 ? singleEventList((decided[0] as DomainEvent).type) : decided.map((event) => event.type);
+    outcomes[index] = { kind: 'decided', eventTypes: types, lastIndex: (events?.length ?? 0) - 1, result: decision.result };
   }
 
-  return { state, events, eventTypes, outcomes, commandIds };
+  return new Decided(state, events ?? [], outcomes, batch);
+};
+
+/**
+ * A decided batch; the per-event lists are derived from the outcomes when asked for
+ * (the host walks the outcomes instead), so a batch builds no arrays it does not need.
+ */
+class Decided implements DecidedBatch {
+  constructor(
+    readonly state: unknown,
+    readonly events: readonly ProposedEvent[],
+    readonly outcomes: readonly BatchOutcome[],
+    private readonly batch: readonly PendingCommand[],
+  ) {}
+
+  get eventTypes(): readonly string[] {
+    const types: string[] = [];
+    forEachDecidedEvent(this, this.batch, (_commandId, _index, type) => types.push(type));
+    return types;
+  }
+
+  get commandIds(): readonly string[] {
+    const ids: string[] = [];
+    forEachDecidedEvent(this, this.batch, (commandId) => ids.push(commandId));
+    return ids;
+  }
+}
+
+/** Calls `visit` for each event of a decided batch, in order: its command, its index in `events`, its type. */
+export const forEachDecidedEvent = (
+  decided: DecidedBatch,
+  batch: readonly PendingCommand[],
+  visit: (commandId: string, index: number, eventType: string) => void,
+): void => {
+  const { outcomes } = decided;
+  for (let index = 0; index < outcomes.length; index += 1) {
+    const outcome = outcomes[index] as BatchOutcome;
+    if (outcome.kind !== 'decided') continue;
+    const types = outcome.eventTypes;
+    const first = outcome.lastIndex - types.length + 1;
+    const commandId = (batch[index] as PendingCommand).commandId;
+    for (let at = 0; at < types.length; at += 1) visit(commandId, first + at, types[at] as string);
+  }
 };
 
 /** The context of one command: entropy is drawn on first use only, once per command. */

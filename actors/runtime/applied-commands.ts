@@ -21,7 +21,8 @@ export interface AppliedCommands {
 
 // Every command of a type that appended one event shares one list of that type.
 const singleEvents = new Map<string, readonly string[]>();
-const justOne = (eventType: string): readonly string[] => {
+/** A frozen list of the one type, shared by every caller (event types are few: a registry's). */
+export const singleEventList = (eventType: string): readonly string[] => {
   let events = singleEvents.get(eventType);
   if (events === undefined) {
     events = Object.freeze([eventType]);
@@ -63,7 +64,7 @@ class AppliedWindow implements AppliedCommands {
       this.events[place] = [...(this.events[place] as readonly string[]), eventType];
       return;
     }
-    this.insert(commandId, Number(revision), justOne(eventType));
+    this.insert(commandId, Number(revision), singleEventList(eventType));
   }
 
   /** An entry carried over from a snapshot. */

@@ -59,6 +59,7 @@ const main = async (): Promise<void> => {
   const bus = createNatsRequestBus(nc);
   let host: ActorHost | undefined;
   let turns = (): number => 0;
+  let storeTransactions = 0;
   let echoed = 0;
   let cleanup = async (): Promise<void> => undefined;
 
@@ -66,7 +67,7 @@ const main = async (): Promise<void> => {
     const dir = config.store === 'sqlite' ? mkdtempSync(join(tmpdir(), 'shardkeep-bench-host-')) : undefined;
     const raw =
       dir !== undefined
-        ? openSqliteEventStore({ path: join(dir, 'events.sqlite'), synchronous: 'full' })
+        ? openSqliteEventStore({ path: join(dir, 'events.sqlite'), synchronous: 'full', onCommit: () => (storeTransactions += 1) })
         : config.store === 'blackhole'
           ? createBlackholeEventStore()
           : createMemoryEventStore();
@@ -94,6 +95,7 @@ const main = async (): Promise<void> => {
       heapUsedBytes: process.memoryUsage().heapUsed,
       requests: host?.stats().commands ?? echoed,
       appendTurns: turns(),
+      storeTransactions,
       ...(host === undefined ? {} : { host: host.stats() }),
     });
 

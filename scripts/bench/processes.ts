@@ -31,6 +31,8 @@ const ChildReportSchema = z.object({
   requests: z.number(),
   /** Event-loop turns with appends: SQLite transactions under group commit. */
   appendTurns: z.number(),
+  /** Committed SQLite transactions that wrote events (fsyncs), counted by the store; absent from older checkouts. */
+  storeTransactions: z.number().default(0),
   host: HostStatsSchema.optional(),
 });
 

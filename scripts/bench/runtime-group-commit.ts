@@ -8,6 +8,10 @@ import { startBenchChild, withChildren } from './processes.js';
  * that commands queue in each actor's mailbox while its previous append is under way and
  * the host decides them together, in one append (the runtime's group commit). Read from the
  * host's own counters, through NATS, with the host in a child process on each store.
+ * Beside it, under the same load, what group commit buys for durability: on SQLite
+ * (synchronous=full), committed transactions that wrote events (one fsync each), counted
+ * by the store itself, per command; the store's own group commit puts the appends of many
+ * actors made in one turn into one transaction.
  */
 export interface GroupCommitOptions {
   readonly url: string;
@@ -24,8 +28,10 @@ export interface GroupCommitFigure {
   readonly rate: number;
   readonly commands: number;
   readonly appendsPerCommand: number;
-  /** Event-loop turns with appends per command: SQLite transactions (fsyncs) per command. */
+  /** Event-loop turns with appends per command (on SQLite, about one transaction each). */
   readonly turnsPerCommand: number;
+  /** Committed store transactions that wrote events (fsyncs) per command; SQLite only. */
+  readonly transactionsPerCommand: number | undefined;
 }
 
 export const GROUP_COMMIT_GOAL = 0.2;
@@ -56,10 +62,14 @@ export const benchGroupCommit = async (options: GroupCommitOptions, report: (lin
               commands,
               appendsPerCommand: appends / Math.max(1, commands),
               turnsPerCommand: (after.appendTurns - before.appendTurns) / Math.max(1, commands),
+              transactionsPerCommand:
+                store === 'sqlite' ? (after.storeTransactions - before.storeTransactions) / Math.max(1, commands) : undefined,
             };
             report(
               `${store.padEnd(7)} ${String(actors).padStart(3)} actors ${formatRate(figure.rate).padStart(6)} commands/s  ` +
-                `${figure.appendsPerCommand.toFixed(3)} appends/cmd  ${figure.turnsPerCommand.toFixed(3)} transactions/cmd`,
+                `${figure.appendsPerCommand.toFixed(3)} appends/cmd  ` +
+                (figure.transactionsPerCommand === undefined ? '' : `${figure.transactionsPerCommand.toFixed(4)} store transactions/cmd  `) +
+                `${figure.turnsPerCommand.toFixed(3)} turns with appends/cmd`,
             );
             figures.push(figure);
           }
@@ -77,17 +87,20 @@ export const groupCommitTable = (figures: readonly GroupCommitFigure[], options:
   return [
     `${options.inFlight} in flight, each worker on one actor; ${options.durationMs} ms after ${options.warmupMs} ms of warm-up; ` +
       `goal: appends/command <= ${GROUP_COMMIT_GOAL} on ${goalActors} actors. With ${options.inFlight / goalActors} commands in flight per actor ` +
-      `an append can hold at most ${options.inFlight / goalActors}, so no runtime can go below ${(goalActors / options.inFlight).toFixed(2)} there.`,
+      `an append can hold at most ${options.inFlight / goalActors}, so no runtime can go below ${(goalActors / options.inFlight).toFixed(2)} there. ` +
+      'Store transactions: committed SQLite transactions that wrote events (one fsync each at synchronous=full), counted by the store.',
     '',
-    '| host store | actors | in flight per actor | commands/s | vs memory | appends/command | goal met | store transactions/command |',
-    '|---|---:|---:|---:|---:|---:|---|---:|',
+    '| host store | actors | in flight per actor | commands/s | vs memory | appends/command | goal met | store transactions (fsyncs)/command | commands per transaction |',
+    '|---|---:|---:|---:|---:|---:|---|---:|---:|',
     ...figures.map((figure) => {
       const memory = figures.find((other) => other.store === 'memory' && other.actors === figure.actors);
+      const transactions = figure.transactionsPerCommand;
       const goal = figure.actors === goalActors ? (figure.appendsPerCommand <= GROUP_COMMIT_GOAL ? 'yes' : 'no') : '(not the goal\'s load)';
       return (
         `| ${figure.store === 'sqlite' ? 'sqlite full, group commit' : 'memory'} | ${figure.actors} | ${options.inFlight / figure.actors} | ` +
         `${formatRate(figure.rate)} | ${memory === undefined ? '' : (figure.rate / memory.rate).toFixed(3)} | ${figure.appendsPerCommand.toFixed(3)} | ` +
-        `${goal} | ${figure.store === 'sqlite' ? figure.turnsPerCommand.toFixed(3) : ''} |`
+        `${goal} | ${transactions === undefined ? '' : transactions.toFixed(4)} | ` +
+        `${transactions === undefined || transactions === 0 ? '' : Math.round(1 / transactions)} |`
       );
     }),
   ].join('\n');

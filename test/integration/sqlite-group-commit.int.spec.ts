@@ -92,6 +92,18 @@ describe('sqlite group commit', () => {
     expect(results.every((result) => result.nextExpectedRevision === 0n)).toBe(true);
   });
 
+  it('reports each committed transaction that wrote events through onCommit, as the WAL counts them', async () => {
+    let reported = 0;
+    const store = await openWarm({ onCommit: () => (reported += 1) });
+    expect(reported).toBe(1); // the warm-up append
+    const commits = countCommits(path);
+    (await together(store, oneEach(named(32, 'grouped')))).map(fulfilled);
+    expect(reported).toBe(2);
+    for (const stream of named(3, 'alone')) await store.append(stream, [proposed()], { expectedRevision: 'no_stream' });
+    expect(reported).toBe(5);
+    expect(commits()).toBe(4);
+  });
+
   it('commits each append on its own with groupCommit: false', async () => {
     const store = await openWarm({ groupCommit: false });
     const commits = countCommits(path);

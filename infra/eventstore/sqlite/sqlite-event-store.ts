@@ -26,6 +26,12 @@ export interface SqliteEventStoreOptions {
   readonly pollIntervalMs?: number;
   /** Read and subscribe only: no folder or schema is created and appends are refused. */
   readonly readonly?: boolean;
+  /**
+   * Called after each committed transaction that wrote events: one durable write (one
+   * fsync under `synchronous=full`), however many appends group commit put in it. For
+   * metrics and benchmarks; it must not throw.
+   */
+  readonly onCommit?: () => void;
 }
 
 const DEFAULT_POLL_INTERVAL_MS = 50;
@@ -55,7 +61,10 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): EventSto
     ? undefined
     : createAppendQueue({
         run: createBatchTransaction(db, createAppendLogic(statements)),
-        onCommitted: () => announceAppend(file),
+        onCommitted: () => {
+          announceAppend(file);
+          options.onCommit?.();
+        },
         grouped: options.groupCommit ?? true,
       });
   const subscriptions = new Set<() => void>();
