@@ -30,7 +30,8 @@ const READY_LINE = 'shardkeep: running';
 export const startHostProcess = async (environment: Readonly<Record<string, string>>): Promise<HostProcess> => {
   // No audit on stop: the bench measures serving, and a whole-log audit per stop would double its time.
   const child = spawn(process.execPath, ['--import', TSX_LOADER, START_SCRIPT, '--figures-every', '3600', '--no-audit'], {
-    env: { ...process.env, ...environment },
+    // Capacity, not abuse: the simulated players' rates pass any per-player budget at the top rungs.
+    env: { ...process.env, SHARDKEEP_RATE_LIMIT: 'off', SHARDKEEP_RATE_LIMIT_KINDS: 'none', ...environment },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const pid = child.pid ?? 0;

@@ -96,6 +96,9 @@ const benchEmbedded = async (
     SHARDKEEP_SIMULATE: 'off',
     SHARDKEEP_HTTP_PORT: 'off',
     SHARDKEEP_LOG_LEVEL: 'warn',
+    // Capacity, not abuse: 200 simulated players at thousands of actions/s each pass any per-player budget.
+    SHARDKEEP_RATE_LIMIT: 'off',
+    SHARDKEEP_RATE_LIMIT_KINDS: 'none',
   });
   const deployment = await startDeployment(config, (error, context) => {
     errors += 1;
