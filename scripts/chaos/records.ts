@@ -1,16 +1,28 @@
 /**
- * The records scenarios append to SHARDKEEP_CHAOS_OUT, one JSON object a line. The shape
- * is test/support/chaos/figures.ts's `FigureRecord` plus what `recordFigure` adds (profile,
- * recordedAt); it is restated here because scripts/ never imports test/. Fields added to
- * the record later are optional and ignored here until the report shows them.
+ * One figure as a scenario measured it: what the scenarios append to SHARDKEEP_CHAOS_OUT,
+ * one JSON object a line (test/support/chaos/figures.ts writes them). Fields added later
+ * are optional and ignored here until the report shows them.
  */
-export interface ChaosRecord {
+export interface FigureRecord {
+  /** The row of RELIABILITY.md's table, 1 to 15. */
   readonly figure: number;
+  /** What was run, in a few words: "nats-server killed and restarted under load". */
   readonly scenario: string;
+  /** Whether every invariant of the figure held. */
   readonly verdict: 'pass' | 'fail';
+  /**
+   * The figures themselves, by name, in the order they should be shown:
+   * `{ commands: 500, ok: 500, lost: 0, unknown: 0, unexpected: 0, 'applied twice': 0 }`.
+   */
   readonly measurements: Readonly<Record<string, number | string>>;
+  /** Seeds used, printed so that a run can be replayed. */
   readonly seeds?: readonly number[];
+  /** One or two sentences: what was injected, and how the check was made. */
   readonly method: string;
+}
+
+/** A record as written: the figure, and the run's profile and time, which the writer adds. */
+export interface ChaosRecord extends FigureRecord {
   readonly profile?: string;
   readonly recordedAt?: string;
 }

@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import type { FigureRecord } from '../../../scripts/chaos/records.js';
 
 /**
  * The reliability figures of RELIABILITY.md, as scenarios record them. Each scenario (a
@@ -19,24 +20,6 @@ export const chaosProfile = (): ChaosProfile => (process.env['SHARDKEEP_CHAOS_PR
 
 /** Picks a size by profile: `scaled({ short: 200, full: 2_000 })`. */
 export const scaled = <T>(sizes: { readonly short: T; readonly full: T }): T => sizes[chaosProfile()];
-
-export interface FigureRecord {
-  /** The row of RELIABILITY.md's table, 1 to 15. */
-  readonly figure: number;
-  /** What was run, in a few words: "nats-server killed and restarted under load". */
-  readonly scenario: string;
-  /** Whether every invariant of the figure held. */
-  readonly verdict: 'pass' | 'fail';
-  /**
-   * The figures themselves, by name, in the order they should be shown:
-   * `{ commands: 500, ok: 500, lost: 0, unknown: 0, unexpected: 0, 'applied twice': 0 }`.
-   */
-  readonly measurements: Readonly<Record<string, number | string>>;
-  /** Seeds used, printed so that a run can be replayed. */
-  readonly seeds?: readonly number[];
-  /** One or two sentences: what was injected, and how the check was made. */
-  readonly method: string;
-}
 
 /** Appends one figure to the chaos run's record (no-op outside a chaos run). */
 export const recordFigure = (record: FigureRecord): void => {
