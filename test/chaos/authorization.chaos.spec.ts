@@ -4,7 +4,8 @@ import { createRedisProjectionCache } from '../../infra/redis/index.js';
 import { decodeInventoryDiff } from '../../projections/inventories/inventory-diff.js';
 import { createReadThroughCache } from '../../projections/read-cache/index.js';
 import { allowedControls, forbiddenAttempts, runAttempts } from '../support/authorization/attempts.js';
-import { rebuildEnvironment, runRebuild } from '../support/authorization/rebuild-process.js';
+import { rebuildEnvironment } from '../support/authorization/rebuild-process.js';
+import { runRebuild } from '../support/projections/rebuild-cli.js';
 import { GAME_SERVER, startSecuredWorld, type SecuredWorld } from '../support/authorization/secured-world.js';
 import { recordFigure, scaled } from '../support/chaos/figures.js';
 

@@ -6,7 +6,8 @@ import { decodeInventoryDiff } from '../../projections/inventories/inventory-dif
 import { createReadThroughCache } from '../../projections/read-cache/index.js';
 import { allowedControls, forbiddenAttempts, runAttempts } from '../support/authorization/attempts.js';
 import { probePermissions } from '../support/authorization/nats-probe.js';
-import { deploymentEnvironment, rebuildEnvironment, runRebuild } from '../support/authorization/rebuild-process.js';
+import { deploymentEnvironment, rebuildEnvironment } from '../support/authorization/rebuild-process.js';
+import { runRebuild } from '../support/projections/rebuild-cli.js';
 import { GAME_SERVER, startSecuredWorld, type SecuredWorld } from '../support/authorization/secured-world.js';
 
 /**

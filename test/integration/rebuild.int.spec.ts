@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { formatPosition } from '../../events/store/index.js';
 import { parseConfig } from '../../infra/config.js';
@@ -15,6 +13,7 @@ import { createWorldProjections } from '../../projections/world-projections.js';
 import { createWorldSimulation, type WorldSimulation } from '../../scripts/simulation/world-simulation.js';
 import { recordFigure, scaled } from '../support/chaos/figures.js';
 import { activeDigests, divergence, replayDigests } from '../support/projections/divergence.js';
+import { runRebuild } from '../support/projections/rebuild-cli.js';
 import { startRedisServer, type RedisServerHandle } from '../support/servers/redis-server.js';
 
 /**
@@ -26,35 +25,11 @@ import { startRedisServer, type RedisServerHandle } from '../support/servers/red
  * build of the same log into the embedded cache. Under `npm run chaos` it records figure 11
  * (figure 9 has a scenario of its own); the full profile lets the world write longer first.
  */
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SEED = 20261124;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const WAIT = { timeout: 20_000, interval: 50 };
 /** How long the world plays before Redis is flushed: the size of the log the rebuilds read. */
 const PLAY_BEFORE_FLUSH_MS = scaled({ short: 700, full: 20_000 });
-
-interface RebuildRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** The CLI in a process of its own, with only the configuration the test gives it. */
-const runRebuild = (args: readonly string[], env: Readonly<Record<string, string>>): Promise<RebuildRun> => {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(ESDB_URL|NATS_URL|NATS_USER|NATS_PASSWORD|REDIS_URL|SHARDKEEP_.*)$/.test(name)),
-  );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/rebuild.ts', ...args], {
-    cwd: REPO_ROOT,
-    env: { ...inherited, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-};
 
 describe('rebuild against redis-server and a log the world wrote (figures 9 and 11)', () => {
   const projections = createWorldProjections();
