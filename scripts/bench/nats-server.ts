@@ -1,7 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { delimiter, join } from 'node:path';
+import { findBinary } from '../shared/binaries.js';
 
 /**
  * A throwaway nats-server for the runtime benchmarks: `nats-server -a 127.0.0.1 -p <port>`
@@ -15,32 +14,16 @@ export interface BenchNatsServer {
   stop(): Promise<void>;
 }
 
-// Debian installs nats-server in /usr/sbin, which many PATHs lack.
-const FALLBACK_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
 const RESERVED_PORTS = new Set([4222]);
 const READY_TIMEOUT_MS = 10_000;
 
-const executable = (path: string): boolean => {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-const locate = (name: string): string | undefined =>
-  [...(process.env['PATH'] ?? '').split(delimiter), ...FALLBACK_DIRS]
-    .filter((dir) => dir !== '')
-    .map((dir) => join(dir, name))
-    .find(executable);
 
 /**
  * `setpriv --pdeathsig KILL` makes the kernel kill the server if the bench dies by a signal
  * no exit hook sees (SIGKILL, an OOM kill). setpriv execs the server, so the PID is its own.
  */
 const deathBound = (): string[] => {
-  const setpriv = process.platform === 'linux' ? locate('setpriv') : undefined;
+  const setpriv = process.platform === 'linux' ? findBinary('setpriv') : undefined;
   if (setpriv === undefined) return [];
   const probe = spawnSync(setpriv, ['--pdeathsig', 'KILL', '--', 'true'], { stdio: 'ignore' });
   return probe.status === 0 ? [setpriv, '--pdeathsig', 'KILL', '--'] : [];
@@ -97,8 +80,8 @@ const kill = (child: ChildProcess): void => {
 };
 
 export const startBenchNatsServer = async (): Promise<BenchNatsServer> => {
-  const binary = locate('nats-server');
-  if (binary === undefined) throw new Error(`nats-server was not found on the PATH or in ${FALLBACK_DIRS.join(', ')}`);
+  const binary = findBinary('nats-server');
+  if (binary === undefined) throw new Error('nats-server was not found on the PATH or in the system folders; install it with apt-get install nats-server');
   const [launcher = binary, ...prefix] = [...deathBound(), binary];
   for (let attempt = 1; ; attempt += 1) {
     const port = await freePort();

@@ -1,8 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { findBinary } from '../shared/binaries.js';
 
 /**
  * A throwaway redis-server for the projection benchmarks, and redis-benchmark against it:
@@ -16,21 +17,10 @@ export interface BenchRedisServer {
   stop(): Promise<void>;
 }
 
-const FALLBACK_DIRS = ['/usr/local/bin', '/usr/local/sbin', '/usr/sbin', '/sbin'];
 const READY_TIMEOUT_MS = 10_000;
 
 export const locateBinary = (name: string): string => {
-  const found = [...(process.env['PATH'] ?? '').split(delimiter), ...FALLBACK_DIRS]
-    .filter((dir) => dir !== '')
-    .map((dir) => join(dir, name))
-    .find((path) => {
-      try {
-        accessSync(path, constants.X_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+  const found = findBinary(name);
   if (found === undefined) throw new Error(`${name} was not found on the PATH; install it with apt-get install redis-server`);
   return found;
 };

@@ -1,30 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { cpus, release, type } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { findBinary } from '../shared/binaries.js';
 import type { MachineInfo } from './report.js';
-
-// Debian installs nats-server in /usr/sbin, which many PATHs lack.
-const FALLBACK_DIRS = ['/usr/local/bin', '/usr/local/sbin', '/usr/sbin', '/sbin'];
-
-const executable = (path: string): boolean => {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-const locate = (name: string, path: string): string | undefined =>
-  [...path.split(delimiter), ...FALLBACK_DIRS]
-    .filter((dir) => dir !== '')
-    .map((dir) => join(dir, name))
-    .find(executable);
 
 /** `v2.9.10` from `nats-server: v2.9.10`, `7.0.15` from `Redis server v=7.0.15 sha=…`. */
 const versionOf = (name: string, path: string, pattern: RegExp): string => {
-  const binary = locate(name, path);
+  const binary = findBinary(name, path);
   if (binary === undefined) return 'not installed';
   const output = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000 }).stdout ?? '';
   return pattern.exec(output)?.[1] ?? (output.trim() || 'unknown version');
