@@ -9,11 +9,10 @@
  *
  *   node --import tsx test/support/world/world-host-process.ts <sqlite file> <nats url> <server id>
  *        [--stale-after-ms N] [--user U --pass P] [--snapshots]
- *        [--rate-limits [--rate-limit <budget>] [--rate-limit-kinds <list>]]
+ *        [--rate-limits]
  *
- * `--rate-limits` turns on `npm start`'s rate limits, read by its own configuration parser:
- * its defaults, or the budgets given (the forms of SHARDKEEP_RATE_LIMIT and
- * SHARDKEEP_RATE_LIMIT_KINDS).
+ * `--rate-limits` turns on `npm start`'s default rate limits, read by its own configuration
+ * parser.
  */
 import { parseArgs } from 'node:util';
 import { createEventStoreSnapshots } from '../../../actors/runtime/snapshots.js';
@@ -30,8 +29,6 @@ const { positionals, values } = parseArgs({
     pass: { type: 'string', default: 'host' },
     snapshots: { type: 'boolean', default: false },
     'rate-limits': { type: 'boolean', default: false },
-    'rate-limit': { type: 'string' },
-    'rate-limit-kinds': { type: 'string' },
   },
 });
 const [file, url, serverId] = positionals;
@@ -39,12 +36,7 @@ if (file === undefined || url === undefined || serverId === undefined) {
   throw new Error('usage: world-host-process.ts <sqlite file> <nats url> <server id> [options]');
 }
 
-const rateLimits = values['rate-limits']
-  ? parseConfig({
-      ...(values['rate-limit'] === undefined ? {} : { SHARDKEEP_RATE_LIMIT: values['rate-limit'] }),
-      ...(values['rate-limit-kinds'] === undefined ? {} : { SHARDKEEP_RATE_LIMIT_KINDS: values['rate-limit-kinds'] }),
-    }).rateLimits
-  : undefined;
+const rateLimits = values['rate-limits'] ? parseConfig({}).rateLimits : undefined;
 
 const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
