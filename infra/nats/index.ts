@@ -1,4 +1,4 @@
-export { connectNats, NatsOptionsError } from './connect.js';
+export { connectNats, DEFAULT_RECONNECT_TIME_WAIT_MS, NatsOptionsError } from './connect.js';
 export type { NatsConnectOptions, NatsConnection } from './connect.js';
 export { createNatsRequestBus } from './request-bus.js';
 export type { NatsRequestBusOptions } from './request-bus.js';

@@ -106,7 +106,7 @@ authorization {
     host = startScript(HOST_PROCESS, [file, server.url, 'host-a']);
     await host.waitFor((lines) => lines.includes('ready'), 30_000);
 
-    // The game servers connect as the product does (connectNats: reconnect forever, nats.js's
+    // The game servers connect as the product does (connectNats: reconnect forever, 250 ms
     // pauses). The first keeps the client's default deadline (5 s), which outlasts a restart;
     // the second gives up after 1.5 s, so its commands in flight at a kill end unknown.
     const clients: CommandClient[] = [];

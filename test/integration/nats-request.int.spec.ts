@@ -5,6 +5,7 @@ import {
   connectNats,
   createNatsRequestBus,
   createNatsRequestTransport,
+  DEFAULT_RECONNECT_TIME_WAIT_MS,
   NatsOptionsError,
   type NatsConnection,
 } from '../../infra/nats/index.js';
@@ -136,5 +137,18 @@ describe('nats request transport', () => {
   it('checks credentials before connecting', async () => {
     await expect(connectNats({ servers: server.url, user: 'u' })).rejects.toThrow(NatsOptionsError);
     await expect(connectNats({ servers: server.url, user: 'u', pass: 'p', token: 't' })).rejects.toThrow(/either/);
+  });
+
+  it('pauses 250 ms between reconnect attempts unless told otherwise, not nats.js’s 2 s', async () => {
+    const pauseOf = (connection: NatsConnection): unknown =>
+      'options' in connection && typeof connection.options === 'object' && connection.options !== null && 'reconnectTimeWait' in connection.options
+        ? connection.options.reconnectTimeWait
+        : undefined;
+    const byDefault = await connectNats({ servers: server.url });
+    const told = await connectNats({ servers: server.url, reconnectTimeWaitMs: 1_000 });
+    expect(pauseOf(byDefault)).toBe(DEFAULT_RECONNECT_TIME_WAIT_MS);
+    expect(DEFAULT_RECONNECT_TIME_WAIT_MS).toBe(250);
+    expect(pauseOf(told)).toBe(1_000);
+    await Promise.all([byDefault.close(), told.close()]);
   });
 });
