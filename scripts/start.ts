@@ -11,6 +11,7 @@ import { startDeployment, type Deployment } from '../infra/world/deployment.js';
 import { auditEvents, type WorldAuditReport } from '../projections/audit/world-audit.js';
 import { createWorldSimulation, type WorldSimulation } from './simulation/world-simulation.js';
 import { createLiveFigures } from './start/live-figures.js';
+import { readWorldFromLog } from './start/world-from-log.js';
 
 /**
  * The composition root: reads the environment once, starts everything this process
@@ -94,6 +95,8 @@ const main = async (): Promise<void> => {
       maxInFlight: 2_000,
       seed: Date.now() % 2 ** 31,
       runTag: Date.now().toString(36),
+      // On a log an earlier run played, items have moved and guilds formed since the seed.
+      currentWorld: () => readWorldFromLog(deployment.store),
     });
     console.log(
       `shardkeep: simulating ${config.simulation.players} players at ${config.simulation.actionsPerSecond} actions/s ` +

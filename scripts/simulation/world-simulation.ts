@@ -5,7 +5,8 @@ import type { CommandReply } from '../../actors/runtime/protocol/reply.js';
 import { createCommandClient, type CommandClient } from '../../infra/client/index.js';
 import { BEHAVIOURS, DEFAULT_MIX, play, type Behaviour, type World } from './behaviours.js';
 import { createLatencyWindow, type LatencySnapshot } from './latency-window.js';
-import { createPopulation } from './population.js';
+import type { CurrentWorld, CurrentWorldReader } from './current-world.js';
+import { adoptCurrentWorld, believedWorld, createPopulation, starterItemIds } from './population.js';
 import { createDice, seededRandom } from './random.js';
 
 /**
@@ -33,6 +34,12 @@ export interface SimulationOptions {
   readonly mix?: Readonly<Record<Behaviour, number>>;
   /** Distinguishes this run's new ids (trades, loot, auctions) from earlier runs on the same log. */
   readonly runTag: string;
+  /**
+   * The world as the log holds it, read once the players are seeded. Without it the
+   * simulation believes the world fresh (starter items with their players, no guilds),
+   * which holds only on an empty log: on one an earlier run played, items have moved.
+   */
+  readonly currentWorld?: CurrentWorldReader;
 }
 
 export interface SimulationStats {
@@ -52,11 +59,16 @@ export interface SimulationStats {
 }
 
 export interface WorldSimulation {
-  /** Registers the players and gives them gold and items (idempotent across runs), then starts playing. */
+  /**
+   * Registers the players and gives them gold and items (idempotent across runs), takes
+   * its beliefs from the current world when it has a reader, then starts playing.
+   */
   start(): Promise<void>;
   /** Stops starting actions and waits for the running ones. */
   stop(): Promise<void>;
   stats(): SimulationStats;
+  /** What the simulated game servers believe now: each player's items, and the guilds. */
+  beliefs(): CurrentWorld;
 }
 
 const WINDOW_SECONDS = 5;
@@ -117,7 +129,7 @@ export const createWorldSimulation = (options: SimulationOptions): WorldSimulati
     const seedOne = async (playerId: string): Promise<void> => {
       await send(gameServer, 'player', playerId, 'register', { name: playerId });
       await send(gameServer, 'player', playerId, 'credit', { amount: SEED_GOLD, cause: 'adminGrant', reference: 'sim-seed' });
-      for (const itemId of population.byId.get(playerId)?.items ?? []) {
+      for (const itemId of starterItemIds(playerId, options.itemsPerPlayer)) {
         await send(gameServer, 'item', itemId, 'mint', { templateId: 'starter', owner: playerId });
       }
     };
@@ -150,6 +162,7 @@ export const createWorldSimulation = (options: SimulationOptions): WorldSimulati
   return {
     start: async () => {
       await seedWorld();
+      if (options.currentWorld !== undefined) adoptCurrentWorld(population, await options.currentWorld());
       if (options.concurrency !== undefined) {
         stopping = false;
         for (let worker = 0; worker < options.concurrency; worker += 1) {
@@ -192,6 +205,7 @@ export const createWorldSimulation = (options: SimulationOptions): WorldSimulati
         ...counters,
       };
     },
+    beliefs: () => believedWorld(population),
   };
 };
 
