@@ -18,6 +18,11 @@ export interface HostLimits {
   readonly maxBatch: number;
   /** Bytes of one request before decoding. */
   readonly maxRequestBytes: number;
+  /**
+   * Of the actors that got commands together (one socket read), how many are decided
+   * before the host lets their replies leave and goes on with the rest; 0: all at once.
+   */
+  readonly drainSlice: number;
 }
 
 export const DEFAULT_HOST_LIMITS: HostLimits = {
@@ -30,4 +35,5 @@ export const DEFAULT_HOST_LIMITS: HostLimits = {
   conflictBackoffMs: 2,
   maxBatch: 256,
   maxRequestBytes: 16 * 1024,
+  drainSlice: 64,
 };
