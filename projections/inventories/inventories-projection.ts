@@ -4,11 +4,11 @@ import type { RecordedEvent } from '../../events/catalog/index.js';
 import type { ItemEvent } from '../../events/item.js';
 import type { WorldEvent } from '../../events/world.js';
 import type { CacheRead, CacheView, CacheWrite, Notification, ProjectedBatch, Projection } from '../runner/projection.js';
-import { eventKinds } from '../shared/event-kinds.js';
 import { HashOverlay, type HashChanges } from '../shared/hash-overlay.js';
 import { isSubjectToken } from '../shared/streams.js';
 import { ValueOverlay } from '../shared/value-overlay.js';
 import { encodeInventoryDiff, type InventoryDiff } from './inventory-diff.js';
+import { isItemEvent } from './item-events.js';
 import {
   INVENTORY_VERSION_FIELD,
   decodeEntry,
@@ -25,17 +25,6 @@ import {
 } from './inventory-values.js';
 
 export const INVENTORIES_PROJECTION = 'inventories';
-
-const ITEM_EVENTS = {
-  ItemMinted: true,
-  ItemTransferred: true,
-  ItemEscrowed: true,
-  ItemReleased: true,
-  ItemEscrowVoided: true,
-  ItemConsumed: true,
-  ItemDestroyed: true,
-} as const satisfies Record<ItemEvent['type'], true>;
-const isItemEvent = eventKinds<ItemEvent>(ITEM_EVENTS);
 
 /** The players whose inventory an event touches: the one losing the item, then the one gaining it. */
 const playersTouched = (event: ItemEvent): string[] => {

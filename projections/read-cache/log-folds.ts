@@ -1,16 +1,15 @@
 import { ITEM_CATEGORY } from '../../actors/item/commands.js';
 import { inventoryChange, itemIdOfStream } from '../../actors/item/inventory.js';
 import type { RecordedEvent } from '../../events/catalog/index.js';
-import type { ItemEvent } from '../../events/item.js';
 import type { Position, StoredEvent } from '../../events/store/index.js';
 import type { WorldEvent } from '../../events/world.js';
 import type { ClientInventory } from '../inventories/client-inventory.js';
 import type { InventoryEntry } from '../inventories/inventory-values.js';
+import { isItemEvent } from '../inventories/item-events.js';
 import { createRostersProjection, GUILD_STREAM_CATEGORY } from '../rosters/rosters-projection.js';
 import { rosterFromHash, rosterKey, type Roster } from '../rosters/roster-values.js';
 import { decodeBatch } from '../runner/decode-batch.js';
 import type { CacheView, CacheWrite } from '../runner/projection.js';
-import { eventKinds } from '../shared/event-kinds.js';
 import { createSessionsProjection, PLAYER_STREAM_CATEGORY } from '../sessions/sessions-projection.js';
 import { decodeSession, sessionKey, type CachedSession } from '../sessions/session-value.js';
 import type { ReadCacheLog } from './ports.js';
@@ -26,15 +25,6 @@ const EMPTY_VIEW: CacheView = { value: () => undefined, hash: () => new Map() };
 const sessions = createSessionsProjection();
 const rosters = createRostersProjection();
 const ITEM_STREAMS = { on: 'streamName', prefixes: [`${ITEM_CATEGORY}-`] } as const;
-const isItemEvent = eventKinds<ItemEvent>({
-  ItemMinted: true,
-  ItemTransferred: true,
-  ItemEscrowed: true,
-  ItemReleased: true,
-  ItemEscrowVoided: true,
-  ItemConsumed: true,
-  ItemDestroyed: true,
-});
 
 /** Events that do not decode are passed over, as the runner passes them over. */
 const decoded = (stored: readonly StoredEvent[]): readonly RecordedEvent<WorldEvent>[] => decodeBatch(stored, () => undefined).events;
