@@ -12,6 +12,7 @@ import type { EventStore } from '../../events/store/index.js';
 import { createCommandClient, type CommandClient } from '../../infra/client/index.js';
 import { createMemoryEventStore } from '../../infra/eventstore/memory/memory-event-store.js';
 import { connectNats, createNatsRequestBus, createNatsRequestTransport, type NatsConnection } from '../../infra/nats/index.js';
+import { seededRandom } from '../../scripts/simulation/random.js';
 import { instrument, sleep } from '../runtime/harness.js';
 import { startNatsServer, type NatsServerHandle } from '../support/servers/nats-server.js';
 
@@ -26,18 +27,6 @@ const SEED = 0x5eed_0004;
 const PLAYERS = Array.from({ length: 50 }, (_, index) => `p${index}`);
 const ITEMS = Array.from({ length: 10 }, (_, index) => `sword-${index}`);
 const TRANSFERS = 1_000;
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed exactly. */
-const seeded = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-};
 
 interface PlannedTransfer {
   readonly commandId: string;
@@ -127,7 +116,7 @@ describe('item transfers over NATS with two hosts', () => {
       timeoutMs: 10_000,
       deadlineMs: 60_000,
     });
-    const random = seeded(SEED);
+    const random = seededRandom(SEED);
 
     // Mint 10 items, each to one of the 50 players.
     const initialOwners = new Map(ITEMS.map((itemId) => [itemId, PLAYERS[Math.floor(random() * PLAYERS.length)] ?? 'p0']));
