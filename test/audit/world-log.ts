@@ -5,6 +5,7 @@ import type { AuctionEvent } from '../../events/auction.js';
 import type { CreditCause, DebitCause } from '../../events/player.js';
 import type { TradeEvent, TradeLeg, TradeOutcome, TradeStep } from '../../events/trade.js';
 import type { WorldEvent } from '../../events/world.js';
+import type { TradeTerms } from '../support/world/trade-terms.js';
 
 /**
  * A world log written by hand, as plain RecordedEvent objects: revisions per stream,
@@ -86,16 +87,6 @@ export const worldLog = (): WorldLog => {
   };
 };
 
-export interface TradeTerms {
-  readonly tradeId: string;
-  readonly initiator: string;
-  readonly counterparty: string;
-  readonly initiatorItems?: readonly string[];
-  readonly initiatorGold?: number;
-  readonly counterpartyItems?: readonly string[];
-  readonly counterpartyGold?: number;
-}
-
 const legsOf = (terms: TradeTerms): TradeLeg[] =>
   (
     [
@@ -115,7 +106,7 @@ const otherParty = (terms: TradeTerms, party: string): string => (party === term
 /** The negotiation, as two players conduct it: proposal, both offers, both acceptances. */
 export const negotiate = (log: WorldLog, terms: TradeTerms): void => {
   const { tradeId, initiator, counterparty } = terms;
-  log.trade(tradeId, { type: 'TradeProposed', data: { tradeId, initiator, counterparty, expiresAt: BASE_TIME + 600_000 } });
+  log.trade(tradeId, { type: 'TradeProposed', data: { tradeId, initiator, counterparty, expiresAt: terms.expiresAt ?? BASE_TIME + 600_000 } });
   log.trade(tradeId, {
     type: 'TradeOfferChanged',
     data: { party: initiator, items: terms.initiatorItems ?? [], gold: terms.initiatorGold ?? 0, offerVersion: 1 },

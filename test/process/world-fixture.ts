@@ -8,6 +8,9 @@ import { createEmbeddedBus, type EmbeddedBus } from '../../infra/bus/index.js';
 import { createMemoryEventStore } from '../../infra/eventstore/memory/memory-event-store.js';
 import { startWorldNode, type WorldNode, type WorldNodeOptions } from '../../infra/world/world-node.js';
 import { send } from '../runtime/harness.js';
+import type { TradeTerms } from '../support/world/trade-terms.js';
+
+export type { TradeTerms };
 
 /** Game-server and player commands against a running world, in the words of the README. */
 export const gameServer: Issuer = { kind: 'server', id: 'gs1' };
@@ -49,17 +52,6 @@ export const seedWorld = async (
     }),
   );
 };
-
-export interface TradeTerms {
-  readonly tradeId: string;
-  readonly initiator: string;
-  readonly counterparty: string;
-  readonly initiatorItems?: readonly string[];
-  readonly initiatorGold?: number;
-  readonly counterpartyItems?: readonly string[];
-  readonly counterpartyGold?: number;
-  readonly expiresAt?: number;
-}
 
 /**
  * Proposes, offers and accepts a trade as its two players would. Resolves with the reply
