@@ -16,9 +16,9 @@ import {
   serverInboxPrefix,
   type NatsConnection,
 } from '../../infra/nats/index.js';
-import { shippedNatsConfig } from '../support/authorization/shipped-configs.js';
+import { startShippedNatsServer } from '../support/authorization/shipped-configs.js';
 import { counterDefinition, counterEvents } from '../support/actors/counter.js';
-import { startNatsServer, type NatsServerHandle } from '../support/servers/nats-server.js';
+import type { NatsServerHandle } from '../support/servers/nats-server.js';
 import { instrument, sleep } from '../runtime/harness.js';
 
 /**
@@ -33,14 +33,7 @@ describe('actor host over NATS', () => {
 
   beforeAll(async () => {
     // The shipped configuration (infra/deploy/nats-server.conf) with its rendered users.
-    nats = await startNatsServer({
-      jetstream: false,
-      config: await shippedNatsConfig({
-        hosts: [{ user: 'host', password: 'host' }],
-        gameServers: [{ user: 'gameserver', password: 'gameserver' }],
-        players: [{ user: 'p1', password: 'p1' }],
-      }),
-    });
+    nats = await startShippedNatsServer(['p1']);
   });
   afterAll(async () => {
     await nats.stop();

@@ -10,8 +10,8 @@ import { createCommandClient, type CommandClient } from '../../infra/client/inde
 import { openSqliteEventStore } from '../../infra/eventstore/sqlite/index.js';
 import type { Issuer } from '../../actors/runtime/protocol/issuer.js';
 import { connectNats, createNatsRequestBus, createNatsRequestTransport, inboxPrefixOf, type NatsConnection } from '../../infra/nats/index.js';
-import { shippedNatsConfig } from '../support/authorization/shipped-configs.js';
-import { startNatsServer, type NatsServerHandle } from '../support/servers/nats-server.js';
+import { startShippedNatsServer } from '../support/authorization/shipped-configs.js';
+import type { NatsServerHandle } from '../support/servers/nats-server.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,14 +32,7 @@ describe('the world over NATS', () => {
 
   beforeAll(async () => {
     // The shipped configuration (infra/deploy/nats-server.conf) with its rendered users.
-    nats = await startNatsServer({
-      jetstream: false,
-      config: await shippedNatsConfig({
-        hosts: [{ user: 'host', password: 'host' }],
-        gameServers: [{ user: 'gameserver', password: 'gameserver' }],
-        players: [{ user: 'alice', password: 'alice' }],
-      }),
-    });
+    nats = await startShippedNatsServer(['alice']);
     folder = await mkdtemp(join(tmpdir(), 'shardkeep-world-'));
     store = openSqliteEventStore({ path: join(folder, 'events.sqlite') });
     const connect = async (user: string, inboxPrefix?: string): Promise<NatsConnection> => {

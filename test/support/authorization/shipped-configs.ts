@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderNatsAuthorization, type NatsAuthorizationPlan } from '../../../infra/nats/index.js';
+import { startNatsServer, type NatsServerHandle } from '../servers/nats-server.js';
 
 /**
  * The shipped server configurations (infra/deploy/) as the harness servers run them: the
@@ -18,6 +19,20 @@ export const shippedNatsConfig = async (plan: NatsAuthorizationPlan): Promise<st
   if (!INCLUDE.test(shipped)) throw new Error('infra/deploy/nats-server.conf no longer includes ./authorization.conf');
   return shipped.replace(INCLUDE, () => renderNatsAuthorization(plan));
 };
+
+/**
+ * A nats-server (no JetStream) on the shipped configuration with its rendered users: the
+ * host `host`, the game server `gameserver` and the given players, each user's password its name.
+ */
+export const startShippedNatsServer = async (players: readonly string[]): Promise<NatsServerHandle> =>
+  startNatsServer({
+    jetstream: false,
+    config: await shippedNatsConfig({
+      hosts: [{ user: 'host', password: 'host' }],
+      gameServers: [{ user: 'gameserver', password: 'gameserver' }],
+      players: players.map((user) => ({ user, password: user })),
+    }),
+  });
 
 export interface RedisPasswords {
   readonly game: string;
