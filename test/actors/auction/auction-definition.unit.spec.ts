@@ -5,6 +5,7 @@ import { auctionSnapshotCodec } from '../../../actors/auction/snapshot.js';
 import type { AuctionState } from '../../../actors/auction/state.js';
 import type { AuctionEvent } from '../../../events/auction.js';
 import { deciderSpec } from '../../support/decider-spec.js';
+import { throughTheLog } from '../../support/actors/event-log-round-trip.js';
 import {
   ENDS_AT,
   bidRejected,
@@ -81,20 +82,9 @@ describe('auction definition: events', () => {
   ];
 
   it('stores every event under a v1 name and reads it back unchanged', () => {
-    const metadata = { eventId: '8d3c8c61-5a8e-4f5e-9d5b-0e2f5a3c1b7a', correlationId: 'c1', occurredAt: new Date(0) };
     all.forEach((event, index) => {
-      const proposed = auctionEventCodec.encode(event, metadata);
+      const { proposed, recorded } = throughTheLog(auctionEventCodec, 'auction-a-1', event, index);
       expect(proposed.type).toBe(`${event.type}.v1`);
-      const recorded = auctionEventCodec.decode({
-        stream: 'auction-a-1',
-        revision: BigInt(index),
-        position: { commit: 1n, prepare: 1n },
-        id: proposed.id,
-        type: proposed.type,
-        data: proposed.data,
-        metadata: proposed.metadata,
-        created: new Date(0),
-      });
       expect({ type: recorded.type, data: JSON.parse(JSON.stringify(recorded.data)) as unknown }).toEqual(JSON.parse(JSON.stringify(event)));
     });
   });

@@ -4,6 +4,7 @@ import { itemActor, itemDefinition, itemEventCodec, itemSnapshotCodec } from '..
 import type { ItemState } from '../../../actors/item/state.js';
 import type { ItemEvent } from '../../../events/item.js';
 import { deciderSpec } from '../../support/decider-spec.js';
+import { throughTheLog } from '../../support/actors/event-log-round-trip.js';
 import { consumed, destroyed, escrowed, minted, released, trade, transferred } from './fixtures.js';
 
 const commands = itemDefinition.commands;
@@ -56,20 +57,9 @@ describe('item definition: events', () => {
   ];
 
   it('stores every event under a v1 name and reads it back unchanged', () => {
-    const metadata = { eventId: '8d3c8c61-5a8e-4f5e-9d5b-0e2f5a3c1b7a', correlationId: 'c1', occurredAt: new Date(0) };
     all.forEach((event, index) => {
-      const proposed = itemEventCodec.encode(event, metadata);
+      const { proposed, recorded } = throughTheLog(itemEventCodec, 'item-sword-7', event, index);
       expect(proposed.type).toBe(`${event.type}.v1`);
-      const recorded = itemEventCodec.decode({
-        stream: 'item-sword-7',
-        revision: BigInt(index),
-        position: { commit: 1n, prepare: 1n },
-        id: proposed.id,
-        type: proposed.type,
-        data: proposed.data,
-        metadata: proposed.metadata,
-        created: new Date(0),
-      });
       expect({ type: recorded.type, data: recorded.data }).toEqual(event);
     });
   });

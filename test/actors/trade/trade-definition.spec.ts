@@ -5,6 +5,7 @@ import { guildEventDefinitions, type GuildEvent } from '../../../events/guild.js
 import { itemEventDefinitions, type ItemEvent } from '../../../events/item.js';
 import { playerEventDefinitions, type PlayerEvent } from '../../../events/player.js';
 import { tradeEventDefinitions, type TradeEvent } from '../../../events/trade.js';
+import { throughTheLog } from '../../support/actors/event-log-round-trip.js';
 import { ALICE, BOB, BOBS_GOLD, EXPIRES_AT, SWORD, closed, confirmed, escrowSword, offered, proposed, releasedLeg, settleBobsGold, settledLeg } from './fixtures.js';
 
 const commands = tradeDefinition.commands;
@@ -64,20 +65,9 @@ describe('trade definition: events', () => {
   ];
 
   it('stores every event under a v1 name and reads it back unchanged', () => {
-    const metadata = { eventId: '8d3c8c61-5a8e-4f5e-9d5b-0e2f5a3c1b7a', correlationId: 'c1', occurredAt: new Date(0) };
     all.forEach((event, index) => {
-      const proposedEvent = tradeEventCodec.encode(event, metadata);
+      const { proposed: proposedEvent, recorded } = throughTheLog(tradeEventCodec, 'trade-t1', event, index);
       expect(proposedEvent.type).toBe(`${event.type}.v1`);
-      const recorded = tradeEventCodec.decode({
-        stream: 'trade-t1',
-        revision: BigInt(index),
-        position: { commit: 1n, prepare: 1n },
-        id: proposedEvent.id,
-        type: proposedEvent.type,
-        data: proposedEvent.data,
-        metadata: proposedEvent.metadata,
-        created: new Date(0),
-      });
       expect({ type: recorded.type, data: recorded.data }).toEqual(event);
     });
   });
