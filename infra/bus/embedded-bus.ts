@@ -1,4 +1,5 @@
 import type { IncomingRequest, RequestBus, RequestTransport, Serving } from '../../actors/runtime/bus.js';
+import { oncePerTurn } from './once-per-turn.js';
 import { createPendingReplies, TransportClosedError, type PendingReplies } from './pending-replies.js';
 import { isPublishSubject, matchesPattern, parsePattern, type SubjectPattern } from './subjects.js';
 
@@ -80,7 +81,6 @@ export const createEmbeddedBus = (options: EmbeddedBusOptions = {}): EmbeddedBus
   const queueGroups = new Map<string, QueueGroup>();
   const routes = new Map<string, Route>();
   let queued: Delivery[] = [];
-  let scheduled: NodeJS.Immediate | undefined;
   let sequence = 0;
   let closed = false;
 
@@ -135,15 +135,14 @@ export const createEmbeddedBus = (options: EmbeddedBusOptions = {}): EmbeddedBus
     for (const server of route.plain) hand(server, delivery);
   };
 
-  const flush = (): void => {
-    scheduled = undefined;
+  const flush = oncePerTurn((): void => {
     const batch = queued;
     queued = [];
     for (const delivery of batch) {
       if (closed) return;
       deliver(delivery);
     }
-  };
+  });
 
   const closedError = (): TransportClosedError => new TransportClosedError('embedded bus');
 
@@ -178,15 +177,14 @@ export const createEmbeddedBus = (options: EmbeddedBusOptions = {}): EmbeddedBus
         headers: headers === undefined ? undefined : { ...headers },
         key: sequence,
       });
-      scheduled ??= setImmediate(flush);
+      flush.schedule();
       return outcome;
     },
 
     async close() {
       if (closed) return;
       closed = true;
-      if (scheduled !== undefined) clearImmediate(scheduled);
-      scheduled = undefined;
+      flush.cancel();
       queued = [];
       for (const server of servers) server.active = false;
       servers.clear();

@@ -1,5 +1,6 @@
 import { createInbox, Events, headers as natsHeaders, type MsgHdrs, type NatsConnection } from 'nats';
 import type { RequestTransport } from '../../actors/runtime/bus.js';
+import { oncePerTurn } from '../bus/once-per-turn.js';
 import { createPendingReplies, TransportClosedError } from '../bus/pending-replies.js';
 
 export interface NatsRequestTransportOptions {
@@ -60,7 +61,6 @@ export const createNatsRequestTransport = (nc: NatsConnection, options: NatsRequ
   let payloads: Uint8Array[] = [];
   let keys: string[] = [];
   let headerSets: (Readonly<Record<string, string>> | undefined)[] = [];
-  let scheduled: NodeJS.Immediate | undefined;
   let sequence = 0;
   let closed = false;
   // Whether nats.js can send now; followed from its status events.
@@ -73,7 +73,7 @@ export const createNatsRequestTransport = (nc: NatsConnection, options: NatsRequ
         connected = false;
       } else if (status.type === Events.Reconnect) {
         connected = true;
-        if (keys.length > 0) scheduled ??= setImmediate(publishOutbox);
+        if (keys.length > 0) publishOutbox.schedule();
       }
     }
   };
@@ -98,8 +98,7 @@ export const createNatsRequestTransport = (nc: NatsConnection, options: NatsRequ
     keys = kept.map((index) => keys[index] ?? '');
   };
 
-  const publishOutbox = (): void => {
-    scheduled = undefined;
+  const publishOutbox = oncePerTurn((): void => {
     // Held until the reconnect: nats.js would drop them (see above). What expired meanwhile
     // goes, so a long outage holds no more than the requests still waiting.
     if (!connected) {
@@ -125,7 +124,7 @@ export const createNatsRequestTransport = (nc: NatsConnection, options: NatsRequ
         replies.fail(key, nc.isClosed() ? new TransportClosedError('nats connection', { cause: error }) : asError(error));
       }
     }
-  };
+  });
 
   followStatus().catch(() => undefined);
 
@@ -140,15 +139,14 @@ export const createNatsRequestTransport = (nc: NatsConnection, options: NatsRequ
       payloads.push(payload);
       keys.push(key);
       headerSets.push(headers);
-      scheduled ??= setImmediate(publishOutbox);
+      publishOutbox.schedule();
       return outcome;
     },
 
     async close() {
       if (closed) return;
       closed = true;
-      if (scheduled !== undefined) clearImmediate(scheduled);
-      scheduled = undefined;
+      publishOutbox.cancel();
       subjects = [];
       payloads = [];
       keys = [];
