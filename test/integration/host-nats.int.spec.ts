@@ -130,7 +130,14 @@ describe('actor host over NATS', () => {
   });
 
   it('drains on shutdown: every command answered ok is in the log', async () => {
-    const store = instrument(createMemoryEventStore(), { beforeAppend: () => sleep(5) });
+    let appendStarted: () => void = () => undefined;
+    const appending = new Promise<void>((resolve) => (appendStarted = resolve));
+    const store = instrument(createMemoryEventStore(), {
+      beforeAppend: () => {
+        appendStarted();
+        return sleep(5);
+      },
+    });
     const host = await startHost(store);
     const client = createCommandClient({
       transport: createNatsRequestTransport(await connectAs('gameserver'), { inboxPrefix: inboxOf('gameserver') }),
@@ -138,7 +145,9 @@ describe('actor host over NATS', () => {
       retries: 0,
     });
     const pending = Array.from({ length: 60 }, (_, index) => add(client, `drain${index % 6}`, 1));
-    await sleep(15);
+    // Stopped while commands are in flight: at least one append has begun, so the drain
+    // has accepted work to finish, however slowly this machine delivered the first ones.
+    await appending;
     await host.stop();
     hosts.splice(hosts.indexOf(host), 1);
     const replies = await Promise.all(pending);
