@@ -84,6 +84,7 @@ describe('Redis flushed or killed while projections follow the world (figure 9)'
     deployment = await startDeployment(parseConfig(env), (error, context) => errors.push(`${context}: ${String(error)}`));
     const world = deployment;
 
+    let lastProbeError = 'none';
     /** Every projection active again, its checkpoint at or past `head`. Probe failures (Redis away) read as not yet. */
     const recoveredPast = async (head: Position | undefined): Promise<boolean> => {
       try {
@@ -94,14 +95,21 @@ describe('Redis flushed or killed while projections follow the world (figure 9)'
           if (head !== undefined && (checkpoint === undefined || comparePositions(checkpoint, head) < 0)) return false;
         }
         return true;
-      } catch {
+      } catch (error) {
+        lastProbeError = String(error);
         return false;
       }
     };
     const waitUntil = async (check: () => Promise<boolean>, what: string): Promise<void> => {
       const deadline = performance.now() + RECOVERY_LIMIT_MS;
       while (!(await check())) {
-        if (performance.now() > deadline) throw new Error(`${what}: not within ${RECOVERY_LIMIT_MS} ms; errors:\n${errors.slice(-10).join('\n')}`);
+        if (performance.now() > deadline) {
+          // What the runners and the probe saw, to tell a stuck runner from a stuck probe.
+          throw new Error(
+            `${what}: not within ${RECOVERY_LIMIT_MS} ms; last probe error: ${lastProbeError}; ` +
+              `runners: ${JSON.stringify(world.projections.stats(), (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))}; errors:\n${errors.slice(-10).join('\n')}`,
+          );
+        }
         await sleep(20);
       }
     };
