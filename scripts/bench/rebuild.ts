@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openSqliteEventStore } from '../../infra/eventstore/sqlite/index.js';
 import { connectRedis } from '../../infra/redis/index.js';
+import { spawnRebuild } from '../shared/rebuild-process.js';
 import { startBenchRedisServer } from './redis-server.js';
 import { fillWorldLog } from './world-events.js';
 
@@ -48,17 +47,11 @@ export interface RebuildFigures {
   readonly keys: number;
 }
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const count = (value: number): string => Math.round(value).toLocaleString('en-US');
 
 const runRebuildCommand = async (env: Readonly<Record<string, string>>, report: (line: string) => void): Promise<RebuildRound> => {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(ESDB_URL|NATS_URL|NATS_USER|NATS_PASSWORD|REDIS_URL|SHARDKEEP_.*)$/.test(name)));
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/rebuild.ts', '--all', '--json'], {
-    cwd: REPO_ROOT,
-    env: { ...inherited, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnRebuild(['--all', '--json'], env);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -6,6 +6,7 @@
  * timed. A crash is an exception the target does not document; a hang is a case slower
  * than the budget. The generator is seeded, so a printed seed replays a run.
  */
+import { concatBytes } from './bytes.js';
 
 export interface FuzzTarget<I> {
   readonly name: string;
@@ -98,16 +99,6 @@ const INTERESTING_BYTES = [0x00, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0,
 const LENGTH_HEADERS: Readonly<Record<number, number>> = { 0xc4: 1, 0xc5: 2, 0xc6: 4, 0xc7: 1, 0xc8: 2, 0xc9: 4, 0xd9: 1, 0xda: 2, 0xdb: 4, 0xdc: 2, 0xdd: 4, 0xde: 2, 0xdf: 4 };
 const HUGE = [0xff, 0x7f, 0x80, 0x00, 0x01];
 
-const concat = (...parts: readonly Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-};
-
 /** One mutation of msgpack (or any) bytes. */
 export const mutateBytes = (input: Uint8Array, random: () => number, corpus: readonly Uint8Array[]): Uint8Array => {
   const at = (): number => int(random, input.length + 1);
@@ -132,11 +123,11 @@ export const mutateBytes = (input: Uint8Array, random: () => number, corpus: rea
       return input.slice(0, at());
     case 3: {
       const index = at();
-      return concat(input.subarray(0, index), randomBytes(random, 16), input.subarray(index));
+      return concatBytes(input.subarray(0, index), randomBytes(random, 16), input.subarray(index));
     }
     case 4: {
       const start = at();
-      return concat(input.subarray(0, start), input.subarray(Math.min(input.length, start + 1 + int(random, 16))));
+      return concatBytes(input.subarray(0, start), input.subarray(Math.min(input.length, start + 1 + int(random, 16))));
     }
     case 5: {
       // Splice: a piece of another valid encoding, in place of a piece of this one.
@@ -144,14 +135,14 @@ export const mutateBytes = (input: Uint8Array, random: () => number, corpus: rea
       const from = int(random, other.length + 1);
       const piece = other.subarray(from, from + 1 + int(random, 64));
       const start = at();
-      return concat(input.subarray(0, start), piece, input.subarray(Math.min(input.length, start + int(random, 8))));
+      return concatBytes(input.subarray(0, start), piece, input.subarray(Math.min(input.length, start + int(random, 8))));
     }
     case 6: {
       // A range repeated: nesting and lengths grow without new bytes.
       const start = at();
       const range = input.subarray(start, start + 1 + int(random, 8));
       const times = 1 + int(random, 64);
-      return concat(input.subarray(0, start), ...Array.from({ length: times }, () => range), input.subarray(start));
+      return concatBytes(input.subarray(0, start), ...Array.from({ length: times }, () => range), input.subarray(start));
     }
     case 7:
     case 8: {
@@ -179,7 +170,7 @@ export const mutateBytes = (input: Uint8Array, random: () => number, corpus: rea
       return out;
     }
     default:
-      return concat(input, randomBytes(random, 8));
+      return concatBytes(input, randomBytes(random, 8));
   }
 };
 

@@ -1,5 +1,6 @@
 import { Packr } from 'msgpackr';
 import type { ErrorCode } from '../../../actors/runtime/protocol/error-codes.js';
+import { concatBytes } from './bytes.js';
 
 /**
  * The hostile requests of figure 12, by class: what a client that is buggy, fuzzing or
@@ -25,16 +26,7 @@ export interface HostileClass {
 const plain = new Packr({ useRecords: false });
 const encoder = new TextEncoder();
 
-// Raw msgpack, for what no encoder would write.
-const bytes = (...parts: readonly (Uint8Array | readonly number[])[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-};
+const bytes = concatBytes;
 const strHeader = (length: number): number[] =>
   length < 32 ? [0xa0 | length] : length < 256 ? [0xd9, length] : [0xda, length >> 8, length & 0xff];
 const rawStr = (utf8: Uint8Array): Uint8Array => bytes(strHeader(utf8.length), utf8);
